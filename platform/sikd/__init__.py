@@ -1,0 +1,73 @@
+"""SIKD — Sistem Informasi Kerja Sama Daerah."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from sikd.config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    if settings.database_url is None:
+        raise RuntimeError(
+            "SIKD_DATABASE_URL belum diisi. Jalankan lewat `make run` (basis data tertanam) "
+            "atau isi SIKD_DATABASE_URL."
+        )
+    app.config.update(
+        SIKD_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        BOOTSTRAP_SERVE_LOCAL=True,
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes + 1024 * 1024,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STRATEGY="moving-window",
+        TESTING=settings.env == "test",
+    )
+    app.config.update(overrides)
+
+    from sikd.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from sikd import models  # noqa: F401  (register every table on the metadata)
+    from sikd.accounts.views import bp as accounts_bp
+    from sikd.accounts.views import init_login
+    from sikd.web.errors import register_error_handlers
+    from sikd.web.health import bp as health_bp
+    from sikd.web.views import bp as web_bp
+
+    init_login(app)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
+    register_error_handlers(app)
+
+    from sikd.storage import init_storage
+
+    init_storage(app)
+
+    from sikd_workers.queues import init_queues
+
+    init_queues(app)
+
+    return app
+
+
+def settings_migrations_dir():
+    from sikd.config import REPO_ROOT
+
+    return REPO_ROOT / "migrations"

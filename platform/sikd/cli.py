@@ -1,0 +1,188 @@
+"""The ``sikd`` command: tenants, users, database, workers, the dev server."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from sikd.services_boot import ensure_services
+
+
+def _create_app():
+    ensure_services()
+    from sikd import create_app
+
+    return create_app()
+
+
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=True, add_version_option=False
+)
+def main() -> None:
+    """SIKD — Sistem Informasi Kerja Sama Daerah."""
+
+
+# --- tenants -----------------------------------------------------------------------------
+
+
+@main.group("tenants")
+def tenants_cli() -> None:
+    """Daftar instansi (provinsi, kabupaten/kota, kementerian)."""
+
+
+@tenants_cli.command("sync")
+@with_appcontext
+def tenants_sync() -> None:
+    """Muat atau perbarui semua instansi dari tenants/regions.csv (idempoten)."""
+    from sikd.tenancy.services import sync_tenants
+
+    result = sync_tenants()
+    click.echo(f"dibuat {result.created}, diperbarui {result.updated}, tetap {result.unchanged}")
+
+
+@tenants_cli.command("list")
+@click.option("--kind", type=click.Choice(["provinsi", "kabupaten", "kota", "kementerian"]))
+@with_appcontext
+def tenants_list(kind: str | None) -> None:
+    from sikd.tenancy.services import list_tenants
+
+    for t in list_tenants(kind):
+        click.echo(f"{t.code}\t{t.kind}\t{t.name}\t{t.timezone}")
+
+
+@tenants_cli.command("show")
+@click.argument("code")
+@with_appcontext
+def tenants_show(code: str) -> None:
+    from sikd.tenancy.services import children_count, get_tenant
+
+    t = get_tenant(code)
+    if t is None:
+        raise click.ClickException(
+            f"Instansi dengan kode {code} tidak ditemukan. Jalankan `sikd tenants sync`?"
+        )
+    click.echo(f"Kode        : {t.code}")
+    click.echo(f"Nama        : {t.name}")
+    click.echo(f"Jenis       : {t.kind}")
+    click.echo(f"Induk       : {f'{t.parent.name} ({t.parent.code})' if t.parent else '-'}")
+    click.echo(f"Zona waktu  : {t.timezone} ({t.tz_name})")
+    click.echo(f"Jumlah anak : {children_count(t)}")
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+@main.group("users")
+def users_cli() -> None:
+    """Akun pengguna."""
+
+
+@users_cli.command("create")
+@click.option("--tenant", "tenant_code", required=True, help="Kode instansi, mis. 32.75")
+@click.option("--role", "roles", multiple=True, required=True, help="Peran; boleh diulang")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default=None)
+@click.option("--unit", default=None, help="Perangkat daerah (wajib untuk peran opd)")
+@click.option("--password", default=None, help="Kosongkan untuk ditanya atau dibuatkan")
+@click.option("--generate-password", is_flag=True, help="Buat kata sandi acak dan cetak")
+@with_appcontext
+def users_create(tenant_code, roles, email, full_name, unit, password, generate_password) -> None:
+    from sikd.accounts.services import AccountError, create_user
+    from sikd.accounts.services import generate_password as gen
+    from sikd.tenancy.services import get_tenant
+
+    tenant = get_tenant(tenant_code)
+    if tenant is None:
+        raise click.ClickException(f"Instansi {tenant_code} tidak ditemukan.")
+    shown = None
+    if password is None:
+        if generate_password or not sys.stdin.isatty():
+            password = shown = gen()
+        else:
+            password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(tenant, email, list(roles), password, full_name=full_name, unit=unit)
+    except AccountError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(
+        f"Pengguna {user.email} dibuat di {tenant.name} dengan peran {', '.join(user.roles)}."
+    )
+    if shown:
+        click.echo(f"Kata sandi: {shown}")
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+@main.group("audit")
+def audit_cli() -> None:
+    """Jejak audit berantai."""
+
+
+@audit_cli.command("verify")
+@click.option("--tenant", "tenant_code", default=None)
+@with_appcontext
+def audit_verify(tenant_code: str | None) -> None:
+    """Periksa rantai hash jejak audit; keluar dengan kode 1 bila ada yang rusak."""
+    from sikd.audit.services import tenants_with_entries, verify_chain
+    from sikd.extensions import db
+    from sikd.tenancy.models import Tenant
+    from sikd.tenancy.scope import system_scope
+    from sikd.tenancy.services import get_tenant
+
+    with system_scope():
+        if tenant_code:
+            t = get_tenant(tenant_code)
+            if t is None:
+                raise click.ClickException(f"Instansi {tenant_code} tidak ditemukan.")
+            ids = [t.id]
+        else:
+            ids = tenants_with_entries()
+        bad = 0
+        for tid in ids:
+            report = verify_chain(tid)
+            code = db.session.get(Tenant, tid).code
+            if report.ok:
+                click.echo(f"{code}: {report.entries} entri, rantai utuh")
+            else:
+                bad += 1
+                click.echo(f"{code}: RUSAK pada entri #{report.broken_at_seq}: {report.reason}")
+    if bad:
+        sys.exit(1)
+
+
+# --- processes ---------------------------------------------------------------------------
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Kerjakan antrean sampai kosong lalu berhenti")
+@click.option("--queue", "queues", multiple=True)
+def worker_cmd(burst: bool, queues: tuple[str, ...]) -> None:
+    """Jalankan pekerja RQ (default, notifications, deadlines, documents)."""
+    ensure_services()
+    from sikd_workers.queues import QUEUE_NAMES
+    from sikd_workers.worker import run_worker
+
+    run_worker(queues or QUEUE_NAMES, burst=burst)
+
+
+@main.command("scheduler")
+def scheduler_cmd() -> None:
+    """Jalankan pemicu berkala (heartbeat, sapuan tenggat, pembersihan objek yatim)."""
+    ensure_services()
+    from sikd_workers.worker import run_scheduler
+
+    run_scheduler()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-seed", is_flag=True)
+def serve_cmd(host: str, port: int, no_seed: bool) -> None:
+    """Jalankan semuanya untuk pengembangan: basis data tertanam, web, pekerja, pemicu berkala."""
+    from sikd.devserver import serve
+
+    serve(host=host, port=port, seed=not no_seed)

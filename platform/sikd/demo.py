@@ -1,0 +1,61 @@
+"""Demo accounts for a newcomer's first look (only on an empty embedded database)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from sikd.accounts.models import User
+from sikd.accounts.roles import ROLES
+from sikd.accounts.services import create_user
+from sikd.extensions import db
+from sikd.tenancy.scope import system_scope
+from sikd.tenancy.services import get_tenant
+
+DEMO_TENANTS = ("32.75", "32", "33.72", "33", "KEMENDAGRI", "KEMLU")
+UNIT_BY_TENANT = {
+    "32.75": "Dinas Pariwisata dan Kebudayaan",
+    "33.72": "Dinas Kebudayaan",
+    "32": "Dinas Pariwisata",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    tenant_code: str
+    tenant_name: str
+    role: str
+    email: str
+
+
+def database_has_users() -> bool:
+    with system_scope():
+        return bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
+def demo_email(tenant_code: str, role: str) -> str:
+    slug = tenant_code.lower().replace(".", "")
+    return f"{role.replace('_', '-')}.{slug}@demo.sikd.id"
+
+
+def seed_demo_accounts(password: str | None = None) -> tuple[list[DemoAccount], str]:
+    password = password or secrets.token_urlsafe(9)
+    accounts: list[DemoAccount] = []
+    for code in DEMO_TENANTS:
+        tenant = get_tenant(code)
+        for role in ROLES.values():
+            if not role.allowed_on(tenant.kind, tenant.code):
+                continue
+            email = demo_email(code, role.code)
+            create_user(
+                tenant,
+                email,
+                [role.code],
+                password,
+                full_name=f"{role.label} {tenant.name}",
+                unit=UNIT_BY_TENANT.get(code) if role.code == "opd" else None,
+            )
+            accounts.append(DemoAccount(code, tenant.name, role.code, email))
+    return accounts, password

@@ -1,0 +1,106 @@
+"""Which tenant the current unit of work acts for, enforced twice.
+
+1. Application code asks :func:`current_tenant_id` and filters with :func:`scoped`.
+2. PostgreSQL row-level security reads the same value: at the start of every
+   transaction we ``set_config('sikd.tenant_id', …, true)`` (transaction-local), and
+   every tenant-owned table has a policy comparing its ``tenant_id`` with it. A query
+   that forgets the filter therefore still sees only the tenant's rows.
+
+System work that legitimately spans tenants (the deadline sweep, tenant sync, the login
+lookup by e-mail) runs inside :func:`system_scope`, which sets ``sikd.scope=system``;
+the policies admit it explicitly. Nothing else does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+_tenant: ContextVar[int | None] = ContextVar("sikd_tenant", default=None)
+_system: ContextVar[bool] = ContextVar("sikd_system", default=False)
+
+
+class TenantScopeMissing(RuntimeError):
+    """Tenant-owned data was touched with no tenant chosen."""
+
+
+def current_tenant_id() -> int | None:
+    return _tenant.get()
+
+
+def is_system_scope() -> bool:
+    return _system.get()
+
+
+def _apply(session: Session, connection: Any = None) -> None:
+    tenant = _tenant.get()
+    conn = connection if connection is not None else session.connection()
+    conn.execute(
+        text("select set_config('sikd.tenant_id', :t, true), set_config('sikd.scope', :s, true)"),
+        {"t": "" if tenant is None else str(tenant), "s": "system" if _system.get() else ""},
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _set_scope_on_begin(session: Session, transaction: Any, connection: Any) -> None:
+    _apply(session, connection)
+
+
+def _reapply_if_in_transaction(on_exit: bool = False) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from sikd.extensions import db
+
+    try:
+        session = db.session()
+    except RuntimeError:  # outside an app context: nothing to re-apply
+        return
+    if session.in_transaction():
+        try:
+            _apply(session)
+        except DBAPIError:
+            if not on_exit:
+                raise
+            # Leaving a scope inside an aborted transaction: it can only be rolled back,
+            # and the next transaction sets the scope afresh in after_begin.
+
+
+def set_tenant(tenant_id: int | None) -> None:
+    """Choose the tenant for the rest of this context (a request, a job)."""
+    _tenant.set(tenant_id)
+    _reapply_if_in_transaction()
+
+
+@contextmanager
+def tenant_scope(tenant_id: int | None) -> Iterator[None]:
+    token = _tenant.set(tenant_id)
+    _reapply_if_in_transaction()
+    try:
+        yield
+    finally:
+        _tenant.reset(token)
+        _reapply_if_in_transaction(on_exit=True)
+
+
+@contextmanager
+def system_scope() -> Iterator[None]:
+    token = _system.set(True)
+    _reapply_if_in_transaction()
+    try:
+        yield
+    finally:
+        _system.reset(token)
+        _reapply_if_in_transaction(on_exit=True)
+
+
+def scoped(model: Any, tenant_id: int | None = None):
+    """``select(model)`` filtered to the current (or given) tenant: the one query helper."""
+    tenant = tenant_id if tenant_id is not None else _tenant.get()
+    if tenant is None:
+        raise TenantScopeMissing(f"Query on {model.__name__} needs a tenant")
+    return select(model).where(model.tenant_id == tenant)
