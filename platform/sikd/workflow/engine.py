@@ -100,10 +100,17 @@ _INT_RE = re.compile(r"^[+-]?\d+$")
 def process_for(rulebook: Mapping[str, Any], type: str, subtype: str) -> str | None:
     """The id of the process whose ``applies_to`` covers this type and subtype, if any."""
     for pid, proc in (rulebook.get("processes") or {}).items():
-        for rule in proc.get("applies_to") or ():
-            if rule.get("type") == type and subtype in (rule.get("subtypes") or ()):
-                return pid
+        if proc.get("applies_to") and _covers(proc, type, subtype):
+            return pid
     return None
+
+
+def _covers(proc: Mapping[str, Any], type: str, subtype: str) -> bool:
+    """A process without ``applies_to`` (pemetaan, pengawasan) may run on any cooperation."""
+    rules = proc.get("applies_to")
+    if not rules:
+        return True
+    return any(r.get("type") == type and subtype in (r.get("subtypes") or ()) for r in rules)
 
 
 def _process(rulebook: Mapping[str, Any], pid: str) -> Mapping[str, Any]:
@@ -247,13 +254,13 @@ def _skip_reason(
     label = _label(stage, stage["id"])
     basis = stage.get("basis", "")
     failures = _condition_failures(stage.get("when"), type, subtype, kind, facts)
-    if failures:
-        return f"Tahap «{label}» dilewati karena {'; '.join(failures)}{_cite(basis)}."
     if stage.get("level") == "provinsi" and kind == "provinsi":
         return (
             f"Tahap «{label}» dilewati karena pemrakarsa adalah pemerintah provinsi: "
             f"pengajuannya langsung ke Kemendagri tanpa melalui Gubernur{_cite(basis)}."
         )
+    if failures:
+        return f"Tahap «{label}» dilewati karena {'; '.join(failures)}{_cite(basis)}."
     return None
 
 
@@ -375,10 +382,17 @@ def start(
     subtype: str,
     initiator_kind: str,
     facts: Iterable[str] = (),
+    process: str | None = None,
 ) -> Decision | Refusal:
-    """Enter the start stage of the process for this type/subtype (applying skips)."""
+    """Enter the start stage of the process for this type/subtype (applying skips).
+
+    ``process`` names a process explicitly; needed for processes without ``applies_to``
+    (pemetaan, pengawasan), and for one with it the type/subtype must still be covered."""
     facts = frozenset(facts)
     pid = process_for(rulebook, type, subtype)
+    if process is not None:
+        explicit = (rulebook.get("processes") or {}).get(process)
+        pid = process if explicit is not None and _covers(explicit, type, subtype) else None
     if pid is None or initiator_kind not in INITIATOR_KINDS:
         what = (
             f"pemrakarsa berjenis {initiator_kind!r}"
@@ -741,9 +755,9 @@ def is_valid_state(rulebook: Mapping[str, Any], state: CooperationState) -> bool
     try:
         if state.initiator_kind not in INITIATOR_KINDS or state.version < 0:
             return False
-        if process_for(rulebook, state.type, state.subtype) != state.process:
+        proc = (rulebook.get("processes") or {}).get(state.process)
+        if proc is None or not _covers(proc, state.type, state.subtype):
             return False
-        proc = _process(rulebook, state.process)
         if not set(state.documents) <= set(rulebook.get("document_kinds") or {}):
             return False
         if state.stage in _terminals(proc):
