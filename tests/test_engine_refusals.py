@@ -11,6 +11,7 @@ from sikd.workflow import (
     SYSTEM_ACTOR,
     Decision,
     Refusal,
+    apply,
     available_actions,
     check_rulebook,
     decide,
@@ -29,9 +30,10 @@ def rb() -> dict:
 def at(rb, stage, kind="kota", subtype="kota_kembar"):
     state = begin(rb, "KSDPL", subtype, kind)
     for s, action in KOTA_PATH:
-        if s == stage:
+        if s == stage == state.stage:
             return state
-        state, _ = take(rb, state, action)
+        if s == state.stage:  # a provinsi initiator never stands at the Gubernur stages
+            state, _ = take(rb, state, action)
     raise AssertionError(stage)
 
 
@@ -198,3 +200,38 @@ def test_rulebook_check_finds_broken_references():
     problems = check_rulebook(rb)
     assert any("tidak_ada" in p for p in problems)
     assert any("when tanpa skip_to" in p for p in problems)
+
+
+def test_provinsi_level_stage_without_when_is_still_skipped_for_a_provinsi():
+    """DOMAIN §4 / FORMAT.md: ``level: provinsi`` means the parent provinsi; a provinsi
+    initiator has none, so the stage is passed over along its forwarding action."""
+    rb = load_fixture()
+    stage = next(
+        s for s in rb["processes"]["luar_negeri"]["stages"] if s["id"] == "naskah_gubernur"
+    )
+    del stage["when"], stage["skip_to"]
+    assert check_rulebook(rb) == []
+    state = at(rb, "naskah", kind="provinsi")
+    state, d = take(rb, state, "sampaikan_naskah")
+    assert state.stage == "pembahasan"
+    assert [s.stage for s in d.skipped_stages] == ["naskah_gubernur"]
+    assert "pemerintah provinsi" in d.skipped_stages[0].reason
+
+
+def test_kemendagri_refusal_goes_home_and_tells_the_gubernur_pasal_56(rb):
+    """PERWAL57 Pasal 56: no cooperation without the Government's approval; the refusal goes
+    back to the kota and its Gubernur sees it (DOMAIN §4)."""
+    state = at(rb, "verifikasi")
+    d = decide(rb, state, "tolak", actor("kemendagri"), {"alasan": "Tidak sesuai RPJMN"})
+    assert d.terminal and d.to_stage == "ditolak"
+    assert (d.hop.from_level, d.hop.to_level, d.hop.outcome) == ("kemendagri", "own", "decided")
+    assert set(d.notify_levels) == {"own", "kemendagri", "provinsi"}
+
+
+def test_apply_rejects_a_decision_made_for_another_state(rb):
+    state = at(rb, "verifikasi")
+    state = replace(state, documents=state.documents | {"surat_pertimbangan"})
+    d = decide(rb, state, "pertimbangan_lanjut", actor("kemendagri"), {})
+    moved = apply(state, d)
+    with pytest.raises(ValueError):
+        apply(moved, d)

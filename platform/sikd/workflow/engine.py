@@ -17,7 +17,9 @@ Semantics:
   action is taken on a ``route_direct`` expiry. Terminals are held by ``own`` unless the
   terminal names a ``level``.
 * **Deadlines**: leaving a stage closes the deadlines the stage defines (``deadlines_to_close``
-  lists the stage id); landing on a stage opens its deadline(s). Skipped stages open none.
+  lists the stage id); landing on a stage opens its deadline(s), also when an action lands
+  on the stage it left (closed and opened afresh). Skipped stages open none. The caller marks
+  a fired deadline as fired itself; ``on_deadline_expired`` never closes it.
   A stage may give ``deadline`` as one mapping (FORMAT.md) or a list of them.
 * **Authorization** is role + level only: ``actor.level`` must equal the stage's level and the
   actor must hold one of the action's roles (default: the stage's roles). The system actor may
