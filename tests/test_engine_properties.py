@@ -42,6 +42,12 @@ def _rulebooks() -> list:
     if NATIONAL.exists():
         with NATIONAL.open(encoding="utf-8") as fh:
             books.append(pytest.param(yaml.safe_load(fh), id="national"))
+    try:  # the merged Kota Bekasi rulebook, once the rules loader exists
+        from sikd.rules.loader import effective_rulebook
+
+        books.append(pytest.param(effective_rulebook("32.75").as_dict(), id="32.75"))
+    except (ImportError, FileNotFoundError):
+        pass
     return books
 
 

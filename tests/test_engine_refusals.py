@@ -235,3 +235,11 @@ def test_apply_rejects_a_decision_made_for_another_state(rb):
     moved = apply(state, d)
     with pytest.raises(ValueError):
         apply(moved, d)
+
+
+def test_rulebook_check_finds_a_stage_no_action_leads_to():
+    """A stage added after another (FORMAT.md stages_add) must also be pointed to."""
+    rb = load_fixture()
+    proc = rb["processes"]["luar_negeri"]
+    proc["stages"].insert(2, {"id": "sisipan", "level": "own", "roles": ["opd"], "actions": []})
+    assert check_rulebook(rb) == ["luar_negeri.sisipan: tahap tidak dapat dicapai dari 'prakarsa'"]

@@ -824,6 +824,8 @@ def check_rulebook(rulebook: Mapping[str, Any]) -> list[str]:
                     problems.append(f"{where}: on_expiry {d.get('on_expiry')!r} tidak dikenal")
                 elif d["on_expiry"] in SYSTEM_EXPIRIES and d.get("action") not in ids:
                     problems.append(f"{where}: tenggat menunjuk tindakan {d.get('action')!r}")
+        for sid in _unreachable(proc):
+            problems.append(f"{pid}.{sid}: tahap tidak dapat dicapai dari {proc.get('start')!r}")
         for applies in proc.get("applies_to") or ():
             for subtype in applies.get("subtypes") or ():
                 for kind in INITIATOR_KINDS:
@@ -835,6 +837,22 @@ def check_rulebook(rulebook: Mapping[str, Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _unreachable(proc: Mapping[str, Any]) -> list[str]:
+    """Stages no action, skip or start leads to (e.g. a stage added without re-pointing)."""
+    stages = _stages(proc)
+    todo, reached = [proc.get("start")], set()
+    while todo:
+        sid = todo.pop()
+        if sid in reached or sid not in stages:
+            continue
+        reached.add(sid)
+        stage = stages[sid]
+        todo.extend(a.get("to") for a in stage.get("actions") or ())
+        if stage.get("skip_to"):
+            todo.append(stage["skip_to"])
+    return [sid for sid in stages if sid not in reached]
 
 
 def _walk_all(proc: Mapping[str, Any], type: str, subtype: str, kind: str) -> None:
