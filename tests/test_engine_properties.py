@@ -9,6 +9,7 @@ provinsi initiator (DOMAIN §4) — checked here by an evaluator independent of 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,18 +38,24 @@ FACTS = ("membebani_masyarakat", "belum_dianggarkan")
 NATIONAL = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
 
 
-def _rulebooks() -> list:
-    books = [pytest.param(load_fixture(), id="fixture")]
-    if NATIONAL.exists():
+@functools.cache
+def _load(name: str) -> dict:
+    """The rulebook under test; the real ones are skipped until their authors ship them."""
+    if name == "fixture":
+        return load_fixture()
+    if name == "national":
+        if not NATIONAL.exists():
+            pytest.skip("tenants/rules/national.yaml belum ada")
         with NATIONAL.open(encoding="utf-8") as fh:
-            books.append(pytest.param(yaml.safe_load(fh), id="national"))
+            return yaml.safe_load(fh)
     try:  # the merged Kota Bekasi rulebook, once the rules loader exists
         from sikd.rules.loader import effective_rulebook
-
-        books.append(pytest.param(effective_rulebook("32.75").as_dict(), id="32.75"))
-    except (ImportError, FileNotFoundError):
-        pass
-    return books
+    except Exception as exc:  # noqa: BLE001 - the loader's own tests report its failures
+        pytest.skip(f"sikd.rules.loader belum dapat diimpor: {exc!r}")
+    try:
+        return effective_rulebook(name).as_dict()
+    except FileNotFoundError:
+        pytest.skip(f"tenants/rules/{name}.yaml belum ada")
 
 
 def level_of(proc: dict, sid: str) -> str:
@@ -121,14 +128,15 @@ def check_decision(rb, state, d: Decision) -> None:
     assert all(spec.stage == d.to_stage for spec in d.deadlines_to_open)
 
 
-@pytest.mark.parametrize("rb", _rulebooks())
+@pytest.mark.parametrize("book", ["fixture", "national", "32.75"])
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_random_walks_stay_within_the_law(rb, data):
+def test_random_walks_stay_within_the_law(book, data):
+    rb = _load(book)
     kinds = cooperation_kinds(rb)
     type, subtype = data.draw(st.sampled_from(kinds), label="type/subtype")
     initiator = data.draw(st.sampled_from(["provinsi", "kabupaten", "kota"]), label="initiator")
