@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         BOOTSTRAP_SERVE_LOCAL=True,
         MAX_CONTENT_LENGTH=settings.upload_max_bytes + 1024 * 1024,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_URI=_limits_storage_uri(settings.redis_url),
         RATELIMIT_STRATEGY="moving-window",
         TESTING=settings.env == "test",
     )
@@ -65,6 +65,15 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     init_queues(app)
 
     return app
+
+
+def _limits_storage_uri(redis_url: str | None) -> str:
+    """The rate limiter shares Redis; its library spells a Unix socket ``redis+unix://``."""
+    if redis_url is None:
+        return "memory://"
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url[len("unix://") :]
+    return redis_url
 
 
 def settings_migrations_dir():

@@ -17,8 +17,9 @@ from sikd.tenancy.services import get_tenant
 DEMO_TENANTS = ("32.75", "32", "33.72", "33", "KEMENDAGRI", "KEMLU")
 UNIT_BY_TENANT = {
     "32.75": "Dinas Pariwisata dan Kebudayaan",
-    "33.72": "Dinas Kebudayaan",
-    "32": "Dinas Pariwisata",
+    "32": "Dinas Pariwisata dan Kebudayaan Provinsi",
+    "33.72": "Dinas Kebudayaan dan Pariwisata",
+    "33": "Dinas Kepemudaan, Olahraga dan Pariwisata",
 }
 
 
@@ -55,7 +56,7 @@ def seed_demo_accounts(password: str | None = None) -> tuple[list[DemoAccount], 
                 [role.code],
                 password,
                 full_name=f"{role.label} {tenant.name}",
-                unit=UNIT_BY_TENANT.get(code) if role.code == "opd" else None,
+                unit=UNIT_BY_TENANT[code] if role.code == "opd" else None,
             )
             accounts.append(DemoAccount(code, tenant.name, role.code, email))
     return accounts, password

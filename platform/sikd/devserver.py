@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from sikd.services_boot import ensure_services
+from sikd.services_boot import embedded_database_in_use, ensure_services
 
 
 def _accounts_file() -> Path:
@@ -39,7 +39,7 @@ def _prepare(seed: bool) -> None:
         )
         from sikd.demo import database_has_users, seed_demo_accounts
 
-        if seed and settings.uses_embedded_database and not database_has_users():
+        if seed and embedded_database_in_use() and not database_has_users():
             accounts, password = seed_demo_accounts()
             lines = [f"{a.email}\t{a.role}\t{a.tenant_name}" for a in accounts]
             _accounts_file().write_text(
@@ -57,7 +57,6 @@ def _prepare(seed: bool) -> None:
 def serve(host: str, port: int, seed: bool) -> None:
     t0 = time.monotonic()
     ensure_services()
-    click.echo(f"Layanan siap dalam {time.monotonic() - t0:.1f} detik.")
     _prepare(seed)
     env = dict(os.environ)
     sikd_bin = str(Path(sys.executable).with_name("sikd"))

@@ -18,6 +18,11 @@ from sikd.config import load_settings
 _keep_alive: list[Any] = []  # embedded servers live as long as this process
 
 
+def embedded_database_in_use() -> bool:
+    """True when this process (or the ``sikd serve`` that started it) runs the embedded PostgreSQL."""
+    return os.environ.get("SIKD_EMBEDDED_DATABASE") == "1"
+
+
 def _stable_dev_secret(var_dir: Path) -> str:
     path = var_dir / "secret_key"
     if not path.exists():
@@ -46,6 +51,7 @@ def ensure_services() -> None:
         urls = ensure_database(admin_url, "sikd")
         os.environ["SIKD_DATABASE_URL"] = urls.app
         os.environ["SIKD_DATABASE_OWNER_URL"] = urls.owner
+        os.environ["SIKD_EMBEDDED_DATABASE"] = "1"
     if settings.redis_url is None:
         from sikd.embedded import start_redis
 
