@@ -55,7 +55,6 @@ def _prepare(seed: bool) -> None:
 
 
 def serve(host: str, port: int, seed: bool) -> None:
-    t0 = time.monotonic()
     ensure_services()
     _prepare(seed)
     env = dict(os.environ)
