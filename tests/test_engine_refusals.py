@@ -243,3 +243,17 @@ def test_rulebook_check_finds_a_stage_no_action_leads_to():
     proc = rb["processes"]["luar_negeri"]
     proc["stages"].insert(2, {"id": "sisipan", "level": "own", "roles": ["opd"], "actions": []})
     assert check_rulebook(rb) == ["luar_negeri.sisipan: tahap tidak dapat dicapai dari 'prakarsa'"]
+
+
+def test_required_list_of_blanks_counts_as_missing_pasal_59_ayat_2(rb):
+    """PERWAL57 Pasal 59(2): the penjajakan mechanism used must be named."""
+    state = replace(at(rb, "penjajakan"), documents=frozenset({"kajian"}))
+    r = refused(
+        decide(rb, state, "ajukan_tanggapan", actor("own"), {"mekanisme_penjajakan": [" "]}),
+        "missing_inputs",
+    )
+    assert r.missing == ("mekanisme_penjajakan",)
+    d = decide(
+        rb, state, "ajukan_tanggapan", actor("own"), {"mekanisme_penjajakan": [" kunjungan "]}
+    )
+    assert d.inputs == {"mekanisme_penjajakan": ["kunjungan"]}

@@ -145,6 +145,8 @@ def test_dprd_deemed_approval_and_gubernur_route_direct_pmdn25_tahap_5_pasal_66(
         proc = rb["processes"][state.process]
         stage = next(s for s in proc["stages"] if s["id"] == state.stage)
         deadline = stage.get("deadline") or {}
+        if isinstance(deadline, list):  # a merged stage may carry several deadlines
+            deadline = next((x for x in deadline if x.get("action")), {})
         if deadline.get("on_expiry") in ("deemed_approved", "route_direct"):
             spec = next(s for s in d.deadlines_to_open if s.on_expiry == deadline["on_expiry"])
             d = on_deadline_expired(rb, state, spec)
@@ -166,3 +168,20 @@ def test_dprd_deemed_approval_and_gubernur_route_direct_pmdn25_tahap_5_pasal_66(
         d = decide(rb, state, info.id, who, fill(info))
         state = apply(state, d)
     raise AssertionError(seen)
+
+
+def test_bekasi_gubernur_silence_cites_pasal_66_ayat_3_and_68_ayat_3():
+    """Perwal Bekasi 57/2023 Pasal 66(3), 68(3); Pasal 61: tanggapan Menteri before the LoI."""
+    rb = _bekasi()
+    _, decisions = walk(rb, "KSDPL", "kota_kembar", "kota")
+    assert "tanggapan_menteri" in {d.to_stage for d in decisions}
+    bases = {}
+    for d in decisions:
+        for spec in d.deadlines_to_open:
+            if spec.on_expiry == "route_direct":
+                bases[spec.stage] = spec.basis
+    routed = {stage: basis for stage, basis in bases.items() if "PERWAL57" in basis}
+    assert "PERWAL57 Pasal 66(3)" in routed.values()
+    assert "PERWAL57 Pasal 68(3)" in routed.values()
+    dprd = [s for d in decisions for s in d.deadlines_to_open if s.on_expiry == "deemed_approved"]
+    assert [(s.amount, s.unit) for s in dprd] == [(45, "hari")]  # PERWAL57 Pasal 65(2)

@@ -328,7 +328,9 @@ def _input_specs(action: Mapping[str, Any]) -> tuple[InputSpec, ...]:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+    if isinstance(value, list | tuple):
+        return all(isinstance(v, str) and not v.strip() for v in value)
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _coerce(spec: InputSpec, value: Any) -> tuple[Any, str | None]:
@@ -405,7 +407,7 @@ def start(
             code="unknown_process",
             message=(
                 f"Aturan {rulebook.get('id', '')} tidak mengenal proses untuk {what}. "
-                "Pilih jenis dan subjenis kerja sama yang tersedia (dasar: tenants/rules)."
+                "Pilih jenis dan subjenis kerja sama yang tersedia dalam aturan tersebut."
             ),
             missing=(type, subtype),
         )
