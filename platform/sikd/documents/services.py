@@ -178,12 +178,7 @@ def upload_document(
             doc_uuid = uuid.uuid4()
 
         key = object_key(tenant.code, cooperation_id, doc_uuid, number)
-        try:
-            stored = storage.put_stream(key, validated.file, validated.content_type)
-        except StorageUnavailable:
-            if commit:
-                db.session.rollback()
-            raise
+        stored = storage.put_stream(key, validated.file, validated.content_type)
 
         try:
             if document is None:
@@ -224,6 +219,10 @@ def upload_document(
             _delete_quietly(key, stored.version_id)
             raise
         return version
+    except BaseException:
+        if commit:  # the service owns the transaction: release the row lock, write nothing
+            db.session.rollback()
+        raise
     finally:
         validated.close()
 
@@ -428,7 +427,8 @@ def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
     try:
         tenant = _tenant(tenant_id)
         context = dict(letter.context)
-        context.setdefault("kop", kop_for_tenant(tenant))
+        if not context.get("kop"):
+            context["kop"] = kop_for_tenant(tenant)
         context.update(nomor=letter.nomor, tanggal=letter.tanggal)
         data = render_letter(letter.kind, context, fmt=letter.fmt)
         _set_progress(letter, "rendering", 60)
