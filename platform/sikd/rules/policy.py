@@ -35,7 +35,7 @@ _FORBIDDEN_STAGE_KEYS = {
 def _span_days(amount: int, unit: str) -> tuple[float, float]:
     if unit == "hari":
         return amount, amount
-    if unit == "hari_kerja":
+    if unit == "hari_kerja":  # counted conservatively, as the brief's policy says
         return amount, _INF
     if unit == "bulan":
         return 28 * amount, 31 * amount
@@ -45,8 +45,10 @@ def _span_days(amount: int, unit: str) -> tuple[float, float]:
 def deadline_not_longer(base: Mapping[str, Any], variant: Mapping[str, Any]) -> bool:
     """True when ``variant`` can never end later than ``base`` (same start).
 
-    Same unit: compare amounts. ``hari`` against ``hari_kerja``: N hari never exceeds N hari kerja.
-    Otherwise the variant's longest span must fit in the base's shortest one."""
+    Same unit: compare amounts. Otherwise the variant's longest span in calendar days must fit in
+    the base's shortest one, where N hari kerja count as at least N days (unbounded above): so
+    N hari may replace N hari kerja, 60 hari may not replace 45 hari kerja, and hari kerja never
+    replace hari."""
     if base["unit"] == variant["unit"]:
         return variant["amount"] <= base["amount"]
     if {base["unit"], variant["unit"]} == {"bulan", "tahun"}:
