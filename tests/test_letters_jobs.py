@@ -88,7 +88,12 @@ def test_job_renders_pdf_and_stores_it_as_a_document_of_the_letter_kind(bekasi, 
     assert document.kind == "surat_permohonan_dprd" and document.cooperation_id == 12
     version = document.current_version
     assert version.content_type == "application/pdf"
-    assert version.fields["nomor"] == "000.7/001/Kerma-32.75/2026"
+    assert version.fields == {
+        "nomor_surat": "000.7/001/Kerma-32.75/2026",
+        "tanggal_surat": "2026-11-22",
+        "perihal": "Permohonan Persetujuan DPRD atas Rencana Kerja Sama "
+        "Kota Bersaudara Bekasi dan Xiamen",
+    }
     assert version.storage_key.startswith(f"32.75/12/{document.uuid}/")
     text = pdf_text(open_version(version).read())
     assert "PEMERINTAH KOTA BEKASI" in text
@@ -171,3 +176,31 @@ def test_job_runs_in_its_own_app_context(app, bekasi, document_tables):
     thread.join(60)
     assert "error" not in result, result.get("error")
     assert result["document_id"]
+
+
+def test_letters_are_filed_as_the_rulebook_document_kinds(bekasi):
+    """A rendered letter satisfies the rulebook's `requires_documents` and its fields."""
+    from pathlib import Path
+
+    import yaml
+
+    from sikd.documents.contents import validate_contents
+    from sikd.documents.letters import LETTER_KINDS
+    from sikd_workers.documents import render_letter_job
+
+    path = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
+    if not path.exists():
+        pytest.skip("tenants/rules/national.yaml belum ada")
+    kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["document_kinds"]
+    assert LETTER_KINDS["pertimbangan_sekjen"].filed_as in kinds
+    assert LETTER_KINDS["surat_konfirmasi_kemlu"].filed_as in kinds
+    assert LETTER_KINDS["surat_persetujuan_mendagri"].filed_as in kinds
+    letter = request_letter(
+        bekasi.id, "surat_penyampaian_rencana", CONTEXT, None,
+        tanggal=date(2026, 11, 22), enqueue=lambda *a: None,
+    )  # fmt: skip
+    render_letter_job(bekasi.id, letter.id)
+    db.session.expire_all()
+    document = db.session.get(Letter, letter.id).document
+    assert document.kind == "surat_penyampaian_rencana"
+    validate_contents(kinds[document.kind], document.current_version.fields)

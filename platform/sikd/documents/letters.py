@@ -31,6 +31,11 @@ class LetterKind:
     perihal: str  # default subject; may use {judul}
     basis: str
     required: tuple[str, ...] = ()  # context keys this kind needs beyond the common ones
+    document_kind: str = ""  # the rulebook document kind the rendered letter is filed as
+
+    @property
+    def filed_as(self) -> str:
+        return self.document_kind or self.code
 
 
 LETTER_KINDS: dict[str, LetterKind] = {
@@ -77,6 +82,7 @@ LETTER_KINDS: dict[str, LetterKind] = {
             "Pertimbangan atas Rencana Kerja Sama {judul}",
             "PMDN25 tahap 7; PERWAL57 Pasal 67",
             ("rujukan_nomor", "rujukan_tanggal", "keputusan"),
+            document_kind="surat_pertimbangan",
         ),
         LetterKind(
             "surat_konfirmasi_kemlu",
@@ -84,6 +90,7 @@ LETTER_KINDS: dict[str, LetterKind] = {
             "Konfirmasi atas Rancangan Naskah Kerja Sama {judul}",
             "PERWAL57 Pasal 1 angka 17 dan Pasal 69; PMDN25 tahap 9",
             ("daerah", "mitra", "rujukan_nomor", "rujukan_tanggal"),
+            document_kind="surat_konfirmasi",
         ),
         LetterKind(
             "surat_persetujuan_mendagri",
@@ -91,6 +98,7 @@ LETTER_KINDS: dict[str, LetterKind] = {
             "Persetujuan atas Naskah Kerja Sama {judul}",
             "PMDN25 tahap 10; PERWAL57 Pasal 70",
             ("mitra", "rujukan_nomor", "rujukan_tanggal"),
+            document_kind="surat_persetujuan_menteri",
         ),
     )
 }

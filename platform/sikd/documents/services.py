@@ -412,7 +412,7 @@ def _set_progress(letter: Letter, status: str, progress: int, error: str | None 
 
 def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
     """Render a queued letter and store it as a Document of the letter's kind (idempotent)."""
-    from sikd.documents.letters import LETTER_KINDS, kop_for_tenant, render_letter
+    from sikd.documents.letters import LETTER_KINDS, kop_for_tenant, letter_parts, render_letter
 
     _require_scope(tenant_id)
     letter = db.session.execute(
@@ -432,19 +432,20 @@ def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
         context.update(nomor=letter.nomor, tanggal=letter.tanggal)
         data = render_letter(letter.kind, context, fmt=letter.fmt)
         _set_progress(letter, "rendering", 60)
-        label = LETTER_KINDS[letter.kind].label
+        spec = LETTER_KINDS[letter.kind]
+        label = spec.label
         version = upload_document(
             tenant_id,
             letter.cooperation_id,
-            letter.kind,
+            spec.filed_as,
             None,
             io.BytesIO(data),
             f"{label} {letter.nomor.replace('/', '-')}.{letter.fmt}",
             letter.requested_by,
-            fields={
-                "nomor": letter.nomor,
-                "tanggal": letter.tanggal.isoformat(),
-                "perihal": context.get("perihal"),
+            fields={  # the rulebook's fields of a surat
+                "nomor_surat": letter.nomor,
+                "tanggal_surat": letter.tanggal.isoformat(),
+                "perihal": letter_parts(letter.kind, context).perihal,
             },
             title=f"{label} {letter.nomor}",
             commit=False,
