@@ -11,6 +11,7 @@ import docx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from sikd.documents.validation import (
     CHUNK,
     HEAD_BYTES,

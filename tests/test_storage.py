@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+
 from sikd.storage import (
     PART_SIZE,
     InvalidKey,
