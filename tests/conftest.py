@@ -47,7 +47,8 @@ def services() -> Iterator[Services]:
     redis_url = os.environ.get("SIKD_TEST_REDIS_URL")
     if not redis_url:
         if port_open("127.0.0.1", 6379):
-            redis_url = "redis://127.0.0.1:6379/15"
+            # one Redis database per test session, so parallel sessions do not flush each other
+            redis_url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
         else:
             server, redis_url = start_redis(REPO / "var" / "test-redis")
             keep.append(server)
@@ -75,11 +76,21 @@ def moto_s3() -> Iterator[MotoS3]:
 
 
 @pytest.fixture(scope="session")
-def settings(services: Services, moto_s3: MotoS3, tmp_path_factory):
-    from sikd.config import load_settings
-    from sikd.dbsetup import ensure_database
+def test_database(services: Services):
+    """A database of this test session's own, dropped at the end."""
+    from sikd.dbsetup import drop_database, ensure_database
 
-    urls = ensure_database(services.admin_url, "sikd_test", drop_first=True)
+    name = f"sikd_test_{os.getpid()}"
+    urls = ensure_database(services.admin_url, name, drop_first=True)
+    yield urls
+    drop_database(services.admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def settings(test_database, services: Services, moto_s3: MotoS3, tmp_path_factory):
+    from sikd.config import load_settings
+
+    urls = test_database
     base = load_settings({"SIKD_ENV": "test"})
     return replace(
         base,

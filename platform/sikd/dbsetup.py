@@ -83,3 +83,10 @@ def ensure_database(admin_url: str, database: str, *, drop_first: bool = False) 
         app=_with(admin_url, user=APP_ROLE, database=database),
         owner=_with(admin_url, user=OWNER_ROLE, database=database),
     )
+
+
+def drop_database(admin_url: str, database: str) -> None:
+    with psycopg.connect(_psycopg_dsn(admin_url), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(database))
+        )
