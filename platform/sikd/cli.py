@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from sikd.rules.cli import calendar_cli, rules_cli
 from sikd.services_boot import ensure_services
 
 
@@ -153,6 +154,46 @@ def audit_verify(tenant_code: str | None) -> None:
         sys.exit(1)
 
 
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@main.group("deadlines")
+def deadlines_cli() -> None:
+    """Tenggat: sapuan yang menjalankan akibat tenggat yang lewat."""
+
+
+@deadlines_cli.command("run")
+@click.option(
+    "--now", "now_iso", default=None, help="Waktu acuan ISO 8601, mis. 2026-12-01T08:00:00+07:00"
+)
+@with_appcontext
+def deadlines_run(now_iso: str | None) -> None:
+    """Jalankan satu sapuan tenggat per waktu acuan (untuk mengejar setelah gangguan, dan uji)."""
+    from datetime import UTC, datetime
+
+    from sikd import clock
+    from sikd.cooperations.services import sweep_deadlines
+
+    if now_iso:
+        try:
+            now = datetime.fromisoformat(now_iso)
+        except ValueError as exc:
+            raise click.ClickException(f"Waktu {now_iso!r} bukan format ISO 8601.") from exc
+        if now.tzinfo is None:
+            raise click.ClickException(
+                "Sertakan zona waktu, mis. +07:00 untuk WIB atau Z untuk UTC."
+            )
+        now = now.astimezone(UTC)
+    else:
+        now = clock.now()
+    result = sweep_deadlines(now)
+    for item in result.fired:
+        click.echo(f"dijalankan: {item}")
+    click.echo(
+        f"{len(result.fired)} tenggat dijalankan, {result.obsolete} usang ditutup, {result.reminders} pengingat"
+    )
+
+
 # --- processes ---------------------------------------------------------------------------
 
 
@@ -186,3 +227,7 @@ def serve_cmd(host: str, port: int, no_seed: bool) -> None:
     from sikd.devserver import serve
 
     serve(host=host, port=port, seed=not no_seed)
+
+
+main.add_command(rules_cli)
+main.add_command(calendar_cli)

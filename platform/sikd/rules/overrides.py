@@ -24,13 +24,19 @@ class CalendarOverride(db.Model):
 
 
 def load_overrides() -> list[tuple[date, bool, str]]:
-    rows = db.session.execute(select(CalendarOverride.day, CalendarOverride.is_holiday, CalendarOverride.decree))
+    rows = db.session.execute(
+        select(CalendarOverride.day, CalendarOverride.is_holiday, CalendarOverride.decree)
+    )
     return [(r.day, r.is_holiday, r.decree) for r in rows]
 
 
-def set_override(day: date, is_holiday: bool, decree: str, by: str = "operator") -> CalendarOverride:
+def set_override(
+    day: date, is_holiday: bool, decree: str, by: str = "operator"
+) -> CalendarOverride:
     if not decree or not decree.strip():
-        raise ValueError("Sebutkan keputusan (mis. SKB 3 Menteri) yang menjadi dasar perubahan tanggal ini.")
+        raise ValueError(
+            "Sebutkan keputusan (mis. SKB 3 Menteri) yang menjadi dasar perubahan tanggal ini."
+        )
     row = db.session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None:
         row = CalendarOverride(day=day, is_holiday=is_holiday, decree=decree.strip(), created_by=by)
