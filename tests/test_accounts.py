@@ -102,8 +102,8 @@ def test_logout_requires_csrf_and_ends_the_session(client, make_user):
 def test_session_cookie_is_httponly(client, make_user):
     user = make_user("32.75", ["tkksd"])
     response = login(client, user.email)
-    cookie = response.headers.get("Set-Cookie", "")
-    assert "HttpOnly" in cookie
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert cookies and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
 
 
 def test_users_create_cli_generates_a_password(app, cli):

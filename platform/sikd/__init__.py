@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
         WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in accounts.views, where bearer API calls are exempt
         BOOTSTRAP_SERVE_LOCAL=True,
         MAX_CONTENT_LENGTH=settings.upload_max_bytes + 1024 * 1024,
         RATELIMIT_STORAGE_URI=_limits_storage_uri(settings.redis_url),
@@ -59,6 +60,10 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     from sikd.storage import init_storage
 
     init_storage(app)
+
+    from sikd.api import init_api
+
+    init_api(app)
 
     from sikd_workers.queues import init_queues
 

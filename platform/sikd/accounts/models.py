@@ -43,3 +43,15 @@ class User(TenantOwnedMixin, UserMixin, db.Model):
     @property
     def role_labels(self) -> list[str]:
         return [role_label(r) for r in self.roles]
+
+
+class ApiToken(TenantOwnedMixin, db.Model):
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_tenant_id_user", "tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from sikd import clock
-from sikd.accounts.models import User
+from sikd.accounts.models import ApiToken, User
 from sikd.accounts.roles import ROLES
 from sikd.audit import services as audit
 from sikd.extensions import db
@@ -126,3 +126,58 @@ def authenticate(email: str, password: str) -> User | None:
         user.last_login_at = clock.now()
         db.session.commit()
         return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_LIFETIME_HOURS = 12
+
+
+def _token_hash(raw: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A bearer token for the API; only its sha256 is stored."""
+    from datetime import timedelta
+
+    raw = "sikd_" + secrets.token_urlsafe(32)
+    now = clock.now()
+    with tenant_scope(user.tenant_id):
+        token = ApiToken(
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            token_hash=_token_hash(raw),
+            created_at=now,
+            expires_at=now + timedelta(hours=TOKEN_LIFETIME_HOURS),
+            revoked=False,
+        )
+        db.session.add(token)
+        audit.record(
+            tenant_id=user.tenant_id,
+            action="token.issued",
+            object_type="user",
+            object_id=user.id,
+            summary=f"Token API diterbitkan untuk {user.email}",
+            at=now,
+            actor=user,
+        )
+        db.session.commit()
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The token lookup spans tenants (by unique hash), like the login lookup by e-mail."""
+
+    if not raw or not raw.startswith("sikd_"):
+        return None
+    with system_scope():
+        token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+        if token is None or token.revoked or token.expires_at <= clock.now():
+            return None
+        user = db.session.get(User, token.user_id)
+    if user is None or not user.active or user.tenant_id != token.tenant_id:
+        return None
+    return user

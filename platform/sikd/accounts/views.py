@@ -8,8 +8,8 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email
 
 from sikd.accounts.models import User
-from sikd.accounts.services import authenticate
-from sikd.extensions import db, limiter, login_manager
+from sikd.accounts.services import authenticate, user_for_token
+from sikd.extensions import csrf, db, limiter, login_manager
 from sikd.tenancy.scope import set_tenant
 
 bp = Blueprint("accounts", __name__)
@@ -47,10 +47,34 @@ def init_login(app: Flask) -> None:
             return None
         return user
 
+    @login_manager.request_loader
+    def load_user_from_bearer(req) -> User | None:
+        header = req.headers.get("Authorization", "")
+        if not header.lower().startswith("bearer "):
+            return None
+        user = user_for_token(header[7:].strip())
+        if user is not None:
+            set_tenant(user.tenant_id)
+            g.api_token_auth = True
+        return user
+
     @app.before_request
-    def _bind_tenant() -> None:
+    def _bind_tenant_and_check_csrf() -> None:
+        # Flask-Login caches the user on ``g``, which lives on the app context; a caller that
+        # keeps one app context across requests (tests, scripts) must not see the last user.
+        g.pop("_login_user", None)
         set_tenant(None)
-        if current_user.is_authenticated:  # triggers load_user, which sets the tenant
+        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        token_exchange = request.path == "/api/v1/auth/tokens"  # e-mail + password, no cookie used
+        if (
+            request.method in ("POST", "PUT", "PATCH", "DELETE")
+            and not bearer
+            and not token_exchange
+        ):
+            # Every form and every cookie-authenticated API call carries a CSRF token;
+            # bearer-token API calls cannot be forged by a browser and are exempt.
+            csrf.protect()
+        if current_user.is_authenticated:  # triggers a loader, which sets the tenant
             g.tenant = current_user.tenant
 
 

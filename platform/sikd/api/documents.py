@@ -1,0 +1,275 @@
+"""Documents of a cooperation: upload (streamed), list, download (authorized, audited)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, redirect, request, stream_with_context
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from sikd import clock
+from sikd.api.common import api_login_required, cooperation_error, error_response
+from sikd.audit import services as audit
+from sikd.cooperations import services as svc
+from sikd.documents.contents import ContentsRefused
+from sikd.documents.models import Document, DocumentVersion
+from sikd.documents.services import (
+    DocumentNotFound,
+    DocumentRefused,
+    download_url,
+    open_version,
+    supersede_document,
+    upload_document,
+)
+from sikd.documents.validation import UploadRefused
+from sikd.extensions import db
+from sikd.storage import StorageUnavailable
+from sikd.tenancy.scope import tenant_scope
+
+blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
+
+UPLOAD_ROLES = {
+    "own": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd", "tim_pengawasan"},
+    "provinsi": {"gubernur_verifier"},
+    "kemendagri": {"sekjen_verifier", "sekjen_leader"},
+    "kemlu": {"kemlu_reviewer"},
+}
+
+
+def document_dict(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "title": doc.title,
+        "stage": doc.stage,
+        "superseded": doc.superseded,
+        "superseded_reason": doc.superseded_reason,
+        "versions": [
+            {
+                "id": v.id,
+                "number": v.number,
+                "filename": v.filename,
+                "content_type": v.content_type,
+                "size": v.size,
+                "sha256": v.sha256,
+                "uploaded_at": v.uploaded_at.isoformat(),
+                "fields": v.fields,
+                "download": f"/api/v1/documents/{doc.id}/versions/{v.id}/download",
+            }
+            for v in sorted(doc.versions, key=lambda v: v.number)
+        ],
+        "current_version_id": doc.current_version_id,
+    }
+
+
+def store_upload(
+    user, coop, kind: str, fileobj, filename: str, fields: dict | None, document_id: int | None
+):
+    """Shared by the API and the web form: authorize, validate, store. Raises on refusal."""
+    level = svc.actor_level(user.tenant, coop)
+    allowed = UPLOAD_ROLES.get(level or "", set())
+    if level is None or not allowed & set(user.roles):
+        raise svc.CooperationError(
+            "role_not_allowed",
+            "Peran Anda tidak dapat mengunggah dokumen untuk kerja sama ini.",
+            status=403,
+        )
+    if level != "own" and coop.holder_level != level:
+        raise svc.CooperationError(
+            "not_holder",
+            "Anda hanya dapat mengunggah dokumen saat kerja sama ini sedang di instansi Anda.",
+            status=409,
+        )
+    rulebook = svc.rulebook_of(coop)
+    kinds = rulebook.get("document_kinds") or {}
+    if kind not in kinds:
+        raise svc.CooperationError(
+            "unknown_document_kind",
+            f"Jenis dokumen {kind!r} tidak dikenal dalam aturan instansi. Pilih jenis dari daftar.",
+            field_errors={"kind": ["Jenis dokumen tidak dikenal."]},
+        )
+    with tenant_scope(coop.tenant_id):
+        version = upload_document(
+            coop.tenant_id,
+            coop.id,
+            kind,
+            coop.stage,
+            fileobj,
+            filename,
+            user.id,
+            fields=fields,
+            document_id=document_id,
+            title=kinds[kind].get("label", kind),
+            document_kind=kinds[kind],
+            regulations=rulebook.get("regulations"),
+            commit=False,
+        )
+        audit.record(
+            tenant_id=coop.tenant_id,
+            action="document.uploaded",
+            object_type="document",
+            object_id=version.document_id,
+            summary=f"{coop.number}: {kinds[kind].get('label', kind)} versi {version.number} diunggah ({version.filename})",
+            at=clock.now(),
+            actor=user,
+            data={"sha256": version.sha256, "size": version.size, "kind": kind},
+        )
+        db.session.commit()
+    return version
+
+
+def upload_error(exc: Exception):
+    if isinstance(exc, svc.CooperationError):
+        return cooperation_error(exc)
+    if isinstance(exc, ContentsRefused):
+        return error_response("invalid_contents", exc.message, 422, errors=exc.errors)
+    if isinstance(exc, UploadRefused | DocumentRefused):
+        return error_response(exc.code, exc.message, 422, errors={"file": [exc.message]})
+    if isinstance(exc, StorageUnavailable):
+        return error_response("storage_unavailable", str(exc), 503)
+    if isinstance(exc, DocumentNotFound):
+        return error_response("not_found", str(exc), 404)
+    raise exc
+
+
+@blp.route("/cooperations/<int:coop_id>/documents")
+class CooperationDocuments(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, coop_id):
+        try:
+            coop = svc.get_visible(coop_id)
+        except svc.CooperationError as exc:
+            return cooperation_error(exc)
+        docs = db.session.scalars(
+            select(Document).where(Document.cooperation_id == coop.id).order_by(Document.created_at)
+        ).all()
+        return {"items": [document_dict(d) for d in docs]}
+
+    def post(self, coop_id):
+        """Unggah berkas (multipart: kind, file, fields = JSON isi terstruktur, document_id untuk versi baru)."""
+        try:
+            coop = svc.get_visible(coop_id)
+            upload = request.files.get("file")
+            if upload is None or not upload.filename:
+                return error_response(
+                    "file_required",
+                    "Pilih berkas yang akan diunggah.",
+                    422,
+                    errors={"file": ["Wajib diisi."]},
+                )
+            try:
+                fields = json.loads(request.form.get("fields") or "{}")
+            except ValueError:
+                return error_response(
+                    "invalid_fields",
+                    "Isian 'fields' harus JSON yang sah.",
+                    422,
+                    errors={"fields": ["JSON tidak sah."]},
+                )
+            doc_id = request.form.get("document_id", type=int)
+            version = store_upload(
+                current_user,
+                coop,
+                request.form.get("kind", ""),
+                upload.stream,
+                upload.filename,
+                fields,
+                doc_id,
+            )
+        except Exception as exc:  # noqa: BLE001 - mapped to a JSON refusal or re-raised
+            db.session.rollback()
+            return upload_error(exc)
+        return document_dict(db.session.get(Document, version.document_id)), 201
+
+
+@blp.route("/documents/<int:doc_id>/versions/<int:version_id>/download")
+class Download(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, doc_id, version_id):
+        """Unduh: izin diperiksa dulu (sama dengan izin melihat kerja samanya), lalu tautan singkat."""
+        return send_version(doc_id, version_id)
+
+
+def send_version(doc_id: int, version_id: int):
+    version = db.session.scalar(
+        select(DocumentVersion).where(
+            DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
+        )
+    )
+    doc = db.session.get(Document, doc_id) if version is not None else None
+    if version is None or doc is None or doc.cooperation_id is None:
+        return error_response(
+            "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+        )
+    try:
+        coop = svc.get_visible(doc.cooperation_id)  # same visibility as the cooperation
+    except svc.CooperationError as exc:
+        return cooperation_error(exc)
+    with tenant_scope(coop.tenant_id):
+        audit.record(
+            tenant_id=coop.tenant_id,
+            action="document.downloaded",
+            object_type="document",
+            object_id=doc.id,
+            summary=f"{coop.number}: {doc.title} versi {version.number} diunduh oleh {current_user.email}",
+            at=clock.now(),
+            actor=current_user,
+            data={"version_id": version.id, "by_tenant": current_user.tenant.code},
+        )
+        db.session.commit()
+    try:
+        url = download_url(version, expires_seconds=300)
+    except StorageUnavailable as exc:
+        return error_response("storage_unavailable", str(exc), 503)
+    if url:
+        return redirect(url, code=302)
+    stream = open_version(version)
+    headers = {"Content-Disposition": f'attachment; filename="{version.filename}"'}
+    return Response(
+        stream_with_context(iter(lambda: stream.read(64 * 1024), b"")),
+        mimetype=version.content_type,
+        headers=headers,
+    )
+
+
+@blp.route("/documents/<int:doc_id>/supersede")
+class Supersede(MethodView):
+    decorators = [api_login_required]
+
+    def post(self, doc_id):
+        """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
+        doc = db.session.get(Document, doc_id)
+        if doc is None or doc.cooperation_id is None:
+            return error_response(
+                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        try:
+            coop = svc.get_visible(doc.cooperation_id)
+            if svc.actor_level(current_user.tenant, coop) != "own":
+                raise svc.CooperationError(
+                    "role_not_allowed",
+                    "Hanya instansi pemrakarsa yang dapat mengganti dokumennya.",
+                    status=403,
+                )
+            reason = (request.get_json(silent=True) or {}).get("reason", "")
+            with tenant_scope(coop.tenant_id):
+                supersede_document(coop.tenant_id, doc.id, reason, current_user.id, commit=False)
+                audit.record(
+                    tenant_id=coop.tenant_id,
+                    action="document.superseded",
+                    object_type="document",
+                    object_id=doc.id,
+                    summary=f"{coop.number}: {doc.title} digantikan: {reason}",
+                    at=clock.now(),
+                    actor=current_user,
+                )
+                db.session.commit()
+        except Exception as exc:  # noqa: BLE001
+            db.session.rollback()
+            return upload_error(exc)
+        return document_dict(doc)
