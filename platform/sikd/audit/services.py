@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -26,7 +26,7 @@ def _canonical(entry: AuditEntry) -> str:
         {
             "tenant_id": entry.tenant_id,
             "seq": entry.seq,
-            "at": entry.at.isoformat(),
+            "at": entry.at.astimezone(UTC).isoformat(),  # as PostgreSQL returns it
             "actor_user_id": entry.actor_user_id,
             "actor_label": entry.actor_label,
             "action": entry.action,

@@ -975,6 +975,11 @@ def _fire(row: Deadline, now: datetime, result: SweepResult) -> None:
     result.fired.append(f"{coop.number}:{row.stage}:{spec.on_expiry}")
 
 
+# Every deadline reminds its holder one working day before and on the day; the rulebook's
+# own reminders come on top.
+DEFAULT_REMINDERS = ({"before": 1, "unit": "hari_kerja"}, {"before": 0, "unit": "hari_kerja"})
+
+
 def _reminder_instants(row: Deadline, cal: WorkingCalendar, tz: str) -> list[tuple[str, datetime]]:
     from zoneinfo import ZoneInfo
 
@@ -983,7 +988,13 @@ def _reminder_instants(row: Deadline, cal: WorkingCalendar, tz: str) -> list[tup
     zone = ZoneInfo(TIMEZONES[tz])
     due_local = row.due_at.astimezone(zone).date()
     out = []
-    for r in row.spec.get("reminders") or ():
+    wanted = [*DEFAULT_REMINDERS, *(row.spec.get("reminders") or ())]
+    seen: set[tuple[int, str]] = set()
+    for r in wanted:
+        key = (int(r.get("before", 0)), r.get("unit", "hari_kerja"))
+        if key in seen:
+            continue
+        seen.add(key)
         before, unit = int(r.get("before", 0)), r.get("unit", "hari_kerja")
         day = due_local
         if before:
