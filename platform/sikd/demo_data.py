@@ -126,7 +126,7 @@ class DemoSummary:
     def account_lines(self) -> list[str]:
         """Lines in the format of ``var/demo_accounts.txt`` for the accounts created here."""
         lines = [f"{a.email}\t{a.role}\t{a.tenant_name}" for a in self.accounts]
-        if self.password:
+        if self.password and self.accounts:
             lines.append(f"Kata sandi akun demo Kabupaten Bogor: {self.password}")
         return lines
 
@@ -1959,9 +1959,8 @@ def _drop_pending_jobs(session: Session) -> None:
     session.info.pop("sikd_pending_jobs", None)
 
 
-def _ensure_bogor_accounts() -> tuple[list[DemoAccount], str | None]:
+def _ensure_bogor_accounts(password: str | None = None) -> tuple[list[DemoAccount], str | None]:
     tenant = get_tenant(BOGOR)
-    password: str | None = None
     created: list[DemoAccount] = []
     for role in ROLES.values():
         if not role.allowed_on(tenant.kind, tenant.code):
@@ -1985,12 +1984,13 @@ def _ensure_bogor_accounts() -> tuple[list[DemoAccount], str | None]:
     return created, password
 
 
-def seed_demo_cooperations(strict: bool = False) -> DemoSummary:
+def seed_demo_cooperations(strict: bool = False, password: str | None = None) -> DemoSummary:
     """Seed the demo cooperations (inside an app context, after the demo accounts exist).
 
-    Does nothing when any cooperation exists. With ``strict`` a failing story raises; without
-    it (``make run``) the failure is logged and reported in the summary, so the server still
-    starts."""
+    Does nothing when any cooperation exists. The Kabupaten Bogor accounts it creates get
+    ``password`` (the other demo accounts' one, when the caller has it) or a generated one,
+    returned in the summary. With ``strict`` a failing story raises; without it (``make run``)
+    the failure is logged and reported in the summary, so the server still starts."""
     from flask import current_app
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -2006,7 +2006,7 @@ def seed_demo_cooperations(strict: bool = False) -> DemoSummary:
     now = previous_clock.now() if previous_clock is not None else datetime.now(UTC)
     event.listen(Session, "before_commit", _drop_pending_jobs)
     try:
-        summary.accounts, summary.password = _ensure_bogor_accounts()
+        summary.accounts, summary.password = _ensure_bogor_accounts(password)
         seeder = Seeder(app, now)
         plan = stories()
         schedule: list[tuple[datetime, int, int, Story | None, Op]] = []
