@@ -67,3 +67,4 @@ def init_api(app: Flask) -> None:
 
     for bp in (auth.blp, cooperations.blp, documents.blp):
         api.register_blueprint(bp, url_prefix="/api/v1")
+    app.add_url_rule("/unduh/<token>", "download_link", documents.follow_download_link)

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sikd import clock
 from sikd.api.common import api_login_required, cooperation_error, error_response
@@ -28,6 +29,7 @@ from sikd.documents.validation import UploadRefused
 from sikd.extensions import db
 from sikd.storage import StorageUnavailable
 from sikd.tenancy.scope import tenant_scope
+from sikd.web.errors import upload_limit_message
 
 blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
 
@@ -132,6 +134,10 @@ def upload_error(exc: Exception):
         return error_response("storage_unavailable", str(exc), 503)
     if isinstance(exc, DocumentNotFound):
         return error_response("not_found", str(exc), 404)
+    if isinstance(exc, RequestEntityTooLarge):
+        return error_response(
+            "too_large", upload_limit_message(), 413, errors={"file": [upload_limit_message()]}
+        )
     raise exc
 
 
@@ -273,3 +279,164 @@ class Supersede(MethodView):
             db.session.rollback()
             return upload_error(exc)
         return document_dict(doc)
+
+
+# --- generated letters --------------------------------------------------------------------
+
+
+def letter_dict(letter) -> dict:
+    return {
+        "id": letter.id,
+        "kind": letter.kind,
+        "nomor": letter.nomor,
+        "tanggal": letter.tanggal.isoformat(),
+        "status": letter.status,
+        "progress": letter.progress,
+        "document_id": letter.document_id,
+        "error": letter.error,
+        "cooperation_id": letter.cooperation_id,
+    }
+
+
+def request_cooperation_letter(user, coop, kind: str, context: dict, fmt: str = "pdf"):
+    """Number a letter in the issuer's yearly sequence and queue its rendering."""
+    from sikd.documents.letters import LetterRefused
+    from sikd.documents.services import request_letter
+
+    level = svc.actor_level(user.tenant, coop)
+    if level is None or not UPLOAD_ROLES.get(level, set()) & set(user.roles):
+        raise svc.CooperationError(
+            "role_not_allowed",
+            "Peran Anda tidak dapat membuat surat untuk kerja sama ini.",
+            status=403,
+        )
+    defaults = {"judul": coop.title, "mitra": coop.partner_name, "daerah": coop.tenant.name}
+    full = {**defaults, **(context or {})}
+    try:
+        letter = request_letter(
+            user.tenant_id, kind, full, user.id, cooperation_id=coop.id, fmt=fmt
+        )
+    except LetterRefused as exc:
+        raise svc.CooperationError(
+            "letter_context", str(exc), field_errors={k: [str(v)] for k, v in exc.errors.items()}
+        ) from exc
+    with tenant_scope(coop.tenant_id):
+        audit.record(
+            tenant_id=coop.tenant_id,
+            action="letter.requested",
+            object_type="letter",
+            object_id=letter.id,
+            summary=f"{coop.number}: surat {kind} nomor {letter.nomor} diminta oleh {user.tenant.name}",
+            at=clock.now(),
+            actor=user,
+        )
+        db.session.commit()
+    return letter
+
+
+@blp.route("/cooperations/<int:coop_id>/letters")
+class CooperationLetters(MethodView):
+    decorators = [api_login_required]
+
+    def post(self, coop_id):
+        """Buat surat dari templat (nomor dari urutan tahunan instansi Anda); dirender oleh pekerja."""
+        body = request.get_json(silent=True) or {}
+        try:
+            coop = svc.get_visible(coop_id)
+            letter = request_cooperation_letter(
+                current_user,
+                coop,
+                body.get("kind", ""),
+                body.get("context") or {},
+                body.get("fmt", "pdf"),
+            )
+        except svc.CooperationError as exc:
+            db.session.rollback()
+            return cooperation_error(exc)
+        except DocumentRefused as exc:
+            db.session.rollback()
+            return error_response(exc.code, exc.message, 422)
+        return letter_dict(letter), 202
+
+
+@blp.route("/letters/<int:letter_id>")
+class LetterStatus(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, letter_id):
+        """Kemajuan pembuatan surat: queued → rendering → done (atau failed dengan alasannya)."""
+        from sikd.documents.models import Letter
+
+        letter = db.session.get(Letter, letter_id)  # RLS: only the issuing tenant sees it
+        if letter is None:
+            return error_response(
+                "not_found", "Surat tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        return letter_dict(letter)
+
+
+# --- short-lived download links -----------------------------------------------------------
+# A link the app signs and enforces itself: valid for DOWNLOAD_LINK_SECONDS, only for the user
+# it was made for, and authorization is checked again when it is used. Behind it, S3 gets a
+# presigned URL of its own short life (which MinIO and AWS enforce; moto does not).
+
+
+def _link_serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sikd-unduh")
+
+
+def download_link(doc_id: int, version_id: int, user_id: int) -> str:
+    return "/unduh/" + _link_serializer().dumps([doc_id, version_id, user_id])
+
+
+def link_seconds() -> int:
+    from flask import current_app
+
+    return int(current_app.config.get("SIKD_DOWNLOAD_LINK_SECONDS", 300))
+
+
+@blp.route("/documents/<int:doc_id>/versions/<int:version_id>/link")
+class DownloadLink(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, doc_id, version_id):
+        """Tautan unduh berumur pendek untuk Anda sendiri (default 5 menit)."""
+        version = db.session.scalar(
+            select(DocumentVersion).where(
+                DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
+            )
+        )
+        doc = db.session.get(Document, doc_id) if version is not None else None
+        if doc is None or doc.cooperation_id is None:
+            return error_response(
+                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        try:
+            svc.get_visible(doc.cooperation_id)
+        except svc.CooperationError as exc:
+            return cooperation_error(exc)
+        return {
+            "url": download_link(doc_id, version_id, current_user.id),
+            "expires_in_seconds": link_seconds(),
+        }
+
+
+def follow_download_link(token: str):
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        doc_id, version_id, user_id = _link_serializer().loads(token, max_age=link_seconds())
+    except SignatureExpired:
+        return error_response(
+            "link_expired",
+            "Tautan unduh sudah kedaluwarsa. Buka kembali halaman dokumen untuk tautan baru.",
+            410,
+        )
+    except BadSignature:
+        return error_response("not_found", "Tautan unduh tidak sah.", 404)
+    if not current_user.is_authenticated or current_user.id != user_id:
+        return error_response("not_found", "Tautan unduh ini bukan untuk akun Anda.", 404)
+    return send_version(doc_id, version_id)

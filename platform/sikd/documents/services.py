@@ -41,7 +41,13 @@ from sikd.documents.validation import validate_upload
 from sikd.extensions import db
 from sikd.storage import ReadableStream, StorageUnavailable, get_storage
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
-from sikd.tenancy.scope import current_tenant_id, is_system_scope, scoped, system_scope
+from sikd.tenancy.scope import (
+    current_tenant_id,
+    is_system_scope,
+    scoped,
+    system_scope,
+    tenant_scope,
+)
 
 log = logging.getLogger(__name__)
 
@@ -412,7 +418,7 @@ def _set_progress(letter: Letter, status: str, progress: int, error: str | None 
 
 def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
     """Render a queued letter and store it as a Document of the letter's kind (idempotent)."""
-    from sikd.documents.letters import LETTER_KINDS, kop_for_tenant, letter_parts, render_letter
+    from sikd.documents.letters import LETTER_KINDS, kop_for_tenant, render_letter
 
     _require_scope(tenant_id)
     letter = db.session.execute(
@@ -434,22 +440,11 @@ def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
         _set_progress(letter, "rendering", 60)
         spec = LETTER_KINDS[letter.kind]
         label = spec.label
-        version = upload_document(
-            tenant_id,
-            letter.cooperation_id,
-            spec.filed_as,
-            None,
-            io.BytesIO(data),
-            f"{label} {letter.nomor.replace('/', '-')}.{letter.fmt}",
-            letter.requested_by,
-            fields={  # the rulebook's fields of a surat
-                "nomor_surat": letter.nomor,
-                "tanggal_surat": letter.tanggal.isoformat(),
-                "perihal": letter_parts(letter.kind, context).perihal,
-            },
-            title=f"{label} {letter.nomor}",
-            commit=False,
-        )
+        # The nomor belongs to the issuer (its yearly sequence); the rendered letter belongs
+        # to the cooperation's record, which its initiating tenant owns.
+        owner_id = _cooperation_owner(letter.cooperation_id) or tenant_id
+        with tenant_scope(owner_id):
+            version = _store_rendered_letter(owner_id, letter, spec, label, context, data)
         letter.document_id = version.document_id
         _set_progress(letter, "done", 100)
     except Exception as exc:
@@ -465,3 +460,37 @@ def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
         _set_progress(letter, "failed", letter.progress, f"Surat gagal dibuat: {message}")
         raise
     return letter
+
+
+def _cooperation_owner(cooperation_id: int | None) -> int | None:
+    if cooperation_id is None:
+        return None
+    from sikd.cooperations.models import Cooperation
+
+    with system_scope():
+        return db.session.scalar(
+            select(Cooperation.tenant_id).where(Cooperation.id == cooperation_id)
+        )
+
+
+def _store_rendered_letter(
+    owner_id: int, letter: Letter, spec: Any, label: str, context: dict[str, Any], data: bytes
+) -> DocumentVersion:
+    from sikd.documents.letters import letter_parts
+
+    return upload_document(
+        owner_id,
+        letter.cooperation_id,
+        spec.filed_as,
+        None,
+        io.BytesIO(data),
+        f"{label} {letter.nomor.replace('/', '-')}.{letter.fmt}",
+        letter.requested_by,
+        fields={  # the rulebook's fields of a surat
+            "nomor_surat": letter.nomor,
+            "tanggal_surat": letter.tanggal.isoformat(),
+            "perihal": letter_parts(letter.kind, context).perihal,
+        },
+        title=f"{label} {letter.nomor}",
+        commit=False,
+    )

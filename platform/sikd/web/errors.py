@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
@@ -31,6 +31,11 @@ MESSAGES = {
 }
 
 
+def upload_limit_message() -> str:
+    limit = current_app.config["SIKD_SETTINGS"].upload_max_bytes // (1024 * 1024)
+    return f"Ukuran berkas melebihi batas {limit} MB. Perkecil atau pisahkan berkasnya lalu unggah lagi."
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -57,7 +62,9 @@ def register_error_handlers(app: Flask) -> None:
 
         def handler(exc, status=status):
             detail = getattr(exc, "description", None)
-            if status == 429:
+            if status == 413:
+                detail = upload_limit_message()
+            elif status == 429:
                 detail = str(detail) if detail else None
             elif status in (404, 500):
                 detail = None  # never leak internals; the page says what to do
