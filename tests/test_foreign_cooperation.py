@@ -121,6 +121,15 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
     p["walikota"].act(cid, "kirim_naskah_asli", kinds, today)
     p["sekjen"].act(cid, "terbitkan_salinan", kinds, today)
     assert stage_of(p, cid) == "pelaksanaan"
+    from sikd.extensions import db
+    from sikd.tenancy.scope import system_scope
+
+    with system_scope():
+        signed = db.session.get(Cooperation, cid)
+        db.session.refresh(signed)
+        assert (
+            signed.term_end is not None and signed.term_start < signed.term_end
+        )  # from the naskah
     p["walikota"].act(cid, "ajukan_laporan_tahunan", kinds, today)
     assert stage_of(p, cid) == "laporan_di_gubernur"
     p["gubernur"].act(cid, "teruskan", kinds, today)

@@ -40,17 +40,19 @@ def _prepare(seed: bool) -> None:
         from sikd.demo import database_has_users, seed_demo_accounts
 
         if seed and embedded_database_in_use() and not database_has_users():
+            from sikd.demo_data import seed_demo_cooperations
+
             accounts, password = seed_demo_accounts()
-            lines = [f"{a.email}\t{a.role}\t{a.tenant_name}" for a in accounts]
+            click.echo("Mengisi data demo kerja sama (sekali saja, kira-kira satu menit)...")
+            summary = seed_demo_cooperations(password=password)  # Kab. Bogor shares the password
+            lines = [
+                f"{a.email}\t{a.role}\t{a.tenant_name}" for a in [*accounts, *summary.accounts]
+            ]
             _accounts_file().write_text(
                 "\n".join(lines) + f"\nKata sandi semua akun demo: {password}\n"
             )
-            try:
-                from sikd.demo_data import seed_demo_cooperations
-            except ImportError:
-                seed_demo_cooperations = None
-            if seed_demo_cooperations is not None:
-                seed_demo_cooperations()
+            if summary.error:
+                click.echo(f"Data demo kerja sama tidak lengkap: {summary.error}")
         click.echo(f"Persiapan {time.monotonic() - t0:.1f} detik.")
 
 

@@ -661,7 +661,6 @@ def _apply_decision(
 
     # decisions with their letters (tanggapan, pertimbangan, surat konfirmasi, persetujuan,
     # salinan): the letter is the document the action requires, its number and date its fields
-    inputs = decision.inputs or {}
     for letter in _action_letters(coop, rulebook, from_stage, decision.action):
         db.session.add(
             CooperationDecision(
@@ -676,11 +675,7 @@ def _apply_decision(
                 at=now,
             )
         )
-    for key in ("tanggal_mulai", "tanggal_berakhir"):
-        if key in inputs and inputs[key]:
-            setattr(
-                coop, "term_start" if key == "tanggal_mulai" else "term_end", _as_date(inputs[key])
-            )
+    _record_term(coop)
 
     if landing != from_stage:
         coop.stage_entered_at = now
@@ -713,6 +708,27 @@ def _apply_decision(
         },
     )
     db.session.flush()
+
+
+def _record_term(coop: Cooperation) -> None:
+    """The term (jangka waktu, ≤ 5 tahun: Perwal 57/2023 Pasal 78(1)) as the naskah states it."""
+    from sikd.documents.models import Document, DocumentVersion
+
+    fields = db.session.scalar(
+        select(DocumentVersion.fields)
+        .join(Document, Document.current_version_id == DocumentVersion.id)
+        .where(
+            Document.cooperation_id == coop.id,
+            Document.tenant_id == coop.tenant_id,
+            Document.kind.in_(("naskah", "perjanjian_kerja_sama", "kesepakatan_bersama")),
+            Document.superseded.is_(False),
+        )
+        .order_by(DocumentVersion.uploaded_at.desc())
+        .limit(1)
+    )
+    if fields:
+        coop.term_start = _as_date(fields.get("tanggal_mulai_berlaku")) or coop.term_start
+        coop.term_end = _as_date(fields.get("tanggal_berakhir")) or coop.term_end
 
 
 def _action_letters(

@@ -375,10 +375,26 @@ def _apply_stage_patch(stage: dict[str, Any], sp: Mapping[str, Any], key: str, n
         )
 
 
+_CACHE: dict[tuple[str, str], tuple[tuple[tuple[str, float], ...], MergedRulebook]] = {}
+
+
 def effective_rulebook(tenant_code: str, rules_dir: str | Path = RULES_DIR) -> MergedRulebook:
-    """The merged rulebook of a tenant. Raises :class:`RulebookInvalid` listing every error."""
+    """The merged rulebook of a tenant. Raises :class:`RulebookInvalid` listing every error.
+
+    Parsed and validated once per process for as long as none of its files changes; every
+    caller gets its own copy."""
     rules_dir = Path(rules_dir)
     files = tenant_chain(tenant_code, rules_dir)
+    stamp = tuple((str(f), f.stat().st_mtime) for f in files)
+    key = (tenant_code, str(rules_dir))
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, _build_effective_rulebook(tenant_code, files))
+        _CACHE[key] = cached
+    return copy.deepcopy(cached[1])
+
+
+def _build_effective_rulebook(tenant_code: str, files: list[Path]) -> MergedRulebook:
     merged, errors = load_national(files[0])
     if errors:
         raise RulebookInvalid(errors)
