@@ -63,8 +63,8 @@ def init_api(app: Flask) -> None:
     )
     api.init_app(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    from sikd.api import auth, cooperations, documents
+    from sikd.api import auth, cooperations, documents, rules
 
-    for bp in (auth.blp, cooperations.blp, documents.blp):
+    for bp in (auth.blp, cooperations.blp, documents.blp, rules.blp):
         api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/unduh/<token>", "download_link", documents.follow_download_link)

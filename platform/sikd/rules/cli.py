@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 
 from sikd.config import REPO_ROOT
 
@@ -214,3 +215,54 @@ def calendar_add_days(
         click.echo(f"{region.code} {region.name} ({region.timezone})", err=True)
     cal = WorkingCalendar(cuti_bersama=not no_cuti_bersama)
     click.echo(cal.add_days(start_date, n, kind).isoformat())
+
+
+# --- the operator's override table (needs the database) --------------------------------------
+
+
+@calendar_cli.group("override")
+def override_cli() -> None:
+    """Pengecualian kalender kerja yang dicatat operator (dengan keputusan dasarnya)."""
+
+
+@override_cli.command("add")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option(
+    "--libur/--masuk", "is_holiday", required=True, help="Jadikan hari libur, atau hari kerja"
+)
+@click.option(
+    "--dasar", "decree", required=True, help="Keputusan yang menjadi dasarnya, mis. SKB 3 Menteri"
+)
+@with_appcontext
+def override_add(day, is_holiday: bool, decree: str) -> None:
+    from sikd.rules.overrides import set_override
+
+    try:
+        row = set_override(day.date(), is_holiday, decree)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    kind = "libur" if row.is_holiday else "hari kerja"
+    click.echo(f"{row.day.isoformat()} dicatat sebagai {kind} ({row.decree}).")
+
+
+@override_cli.command("list")
+@with_appcontext
+def override_list() -> None:
+    from sikd.rules.overrides import load_overrides
+
+    rows = load_overrides()
+    if not rows:
+        click.echo("Belum ada pengecualian.")
+    for day, is_holiday, decree in sorted(rows):
+        click.echo(f"{day.isoformat()}\t{'libur' if is_holiday else 'hari kerja'}\t{decree}")
+
+
+@override_cli.command("remove")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@with_appcontext
+def override_remove(day) -> None:
+    from sikd.rules.overrides import remove_override
+
+    if not remove_override(day.date()):
+        raise click.ClickException(f"Tidak ada pengecualian pada {day.date().isoformat()}.")
+    click.echo(f"Pengecualian {day.date().isoformat()} dihapus.")
