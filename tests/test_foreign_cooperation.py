@@ -135,6 +135,23 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
     p["gubernur"].act(cid, "teruskan", kinds, today)
     p["sekjen"].act(cid, "terima", kinds, today)
     assert stage_of(p, cid) == "pelaksanaan"
+    # Pasal 78(3): the extension request goes to Kemendagri directly, copies to Gubernur and DPRD
+    p["walikota"].act(cid, "ajukan_perpanjangan", kinds, today)
+    extension = p["sekjen"].get(f"/api/v1/cooperations/{cid}").get_json()
+    assert (
+        extension["stage"] == "perpanjangan" and extension["holder_tenant"]["code"] == "KEMENDAGRI"
+    )
+    for who in ("gubernur", "dprd"):
+        titles = [n["title"] for n in p[who].get("/api/v1/notifications").get_json()["items"]]
+        assert any("Perpanjangan" in t or "perpanjangan" in t for t in titles), (who, titles)
+    p["sekjen"].act(
+        cid,
+        "setujui_perpanjangan",
+        kinds,
+        today,
+        inputs={"tanggal_berakhir_baru": (today + timedelta(days=1500)).isoformat()},
+    )
+    assert stage_of(p, cid) == "pelaksanaan"
 
     timeline = p["tkksd"].get(f"/api/v1/cooperations/{cid}/timeline").get_json()
     visited = [e["to_stage"] for e in timeline["events"]]
@@ -160,6 +177,8 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
         "pelaksanaan",
         "laporan_di_gubernur",
         "laporan_di_kemendagri",
+        "pelaksanaan",
+        "perpanjangan",
         "pelaksanaan",
     ]
     holders = [(h["level"], h["holder"]["code"]) for h in timeline["hops"]]

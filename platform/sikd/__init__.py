@@ -57,6 +57,12 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     app.register_blueprint(web_bp)
     register_error_handlers(app)
 
+    @app.teardown_request
+    def _end_session(_exc: BaseException | None) -> None:
+        # Every request gets a session of its own, even when a caller (a test, a script) keeps
+        # one app context open across requests.
+        db.session.remove()
+
     from sikd.storage import init_storage
 
     init_storage(app)

@@ -553,6 +553,15 @@ def _stage_roles(rulebook: dict[str, Any], process: str, stage_id: str) -> list[
     return []
 
 
+def _action_spec(
+    rulebook: dict[str, Any], process: str, stage_id: str | None, action_id: str | None
+) -> dict:
+    for stage in rulebook["processes"][process]["stages"]:
+        if stage["id"] == stage_id:
+            return next((a for a in stage.get("actions") or () if a["id"] == action_id), {})
+    return {}
+
+
 def _stage_level(rulebook: dict[str, Any], process: str, stage_id: str) -> str:
     for stage in rulebook["processes"][process]["stages"]:
         if stage["id"] == stage_id:
@@ -648,7 +657,7 @@ def _apply_decision(
         if landing_level == "kemlu":
             _grant(coop, holder, "kemlu", now)
         coop.holder_level = landing_level
-        coop.holder_tenant_id = holder.id
+        coop.holder_tenant = holder  # the relationship, so a loaded object does not go stale
     elif opened:
         hop = db.session.scalar(
             select(RoutingHop)
@@ -873,6 +882,10 @@ def _notify(coop: Cooperation, decision: Decision, landing_level: str, now: date
     rulebook = rulebook_of(coop)
     to_label = stage_label(rulebook, coop.process, decision.to_stage)
     levels = set(decision.notify_levels)
+    levels |= set(
+        _action_spec(rulebook, coop.process, decision.from_stage, decision.action).get("tembusan")
+        or ()
+    )
     if decision.expiry == "route_direct":
         levels |= {"own", "provinsi", "kemendagri"}
     for level in sorted(levels):

@@ -198,6 +198,9 @@ class ActionSchema(_Base):
     reason_required = mf.Boolean()
     hop_outcome = mf.String(validate=_one_of(HOP_OUTCOMES))
     when = mf.Nested(ConditionSchema)
+    # levels that get a copy (tembusan) of what this action sends, e.g. an extension request
+    # goes to the Menteri with copies to the Gubernur and the DPRD (Perwal 57/2023 Pasal 78(3))
+    tembusan = mf.List(mf.String(validate=_one_of(LEVELS)))
     basis = _str(True)
 
 
