@@ -9,7 +9,7 @@ with what the user typed kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -74,10 +74,9 @@ DOMESTIC_FACTS = [
 ]
 
 
-@lru_cache(maxsize=128)
 def merged_rulebook(code: str):
-    """The tenant's merged rulebook from ``tenants/rules`` (files change only with a deploy;
-    merging takes ~0.4 s, so the pages keep one per tenant). Cooperations use their pinned one."""
+    """The tenant's merged rulebook from ``tenants/rules`` (the rules package keeps it parsed
+    until a file changes); the pages only read it. Cooperations use their pinned one."""
     from sikd.rules import effective_rulebook
 
     return effective_rulebook(code)
