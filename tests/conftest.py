@@ -45,14 +45,34 @@ def services() -> Iterator[Services]:
             server, admin = start_postgres(REPO / "var" / "test-pgdata")
             keep.append(server)
     redis_url = os.environ.get("SIKD_TEST_REDIS_URL")
+    claimed = None
     if not redis_url:
         if port_open("127.0.0.1", 6379):
-            # one Redis database per test session, so parallel sessions do not flush each other
-            redis_url = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
+            claimed = _claim_redis_db("redis://127.0.0.1:6379")
+            redis_url = f"redis://127.0.0.1:6379/{claimed}"
         else:
             server, redis_url = start_redis(REPO / "var" / "test-redis")
             keep.append(server)
     yield Services(admin, redis_url)
+    if claimed is not None:
+        _release_redis_db("redis://127.0.0.1:6379", claimed)
+
+
+def _claim_redis_db(base: str) -> int:
+    """A Redis database of this test session's own, so parallel sessions never flush each other."""
+    from redis import Redis
+
+    r = Redis.from_url(f"{base}/0")
+    for index in range(1, 16):
+        if r.set(f"sikd:test-db:{index}", os.getpid(), nx=True, ex=3 * 3600):
+            return index
+    raise RuntimeError("Semua basis data Redis 1–15 sedang dipakai sesi uji lain.")
+
+
+def _release_redis_db(base: str, index: int) -> None:
+    from redis import Redis
+
+    Redis.from_url(f"{base}/0").delete(f"sikd:test-db:{index}")
 
 
 @dataclass
