@@ -330,3 +330,20 @@ def test_cooperation_keeps_the_rulebook_it_started_under(people, app_ctx):
     coop = p["opd"].get(f"/api/v1/cooperations/{cid}").get_json()
     assert coop["rulebook_hash"] == effective_rulebook("32.75").content_hash
     assert Cooperation  # model import used by other tests
+
+
+def test_register_filters_by_provinsi_and_flag_and_notifications_can_be_marked_read(people, kinds):
+    from sikd import clock
+
+    p = people
+    cid = p["opd"].post("/api/v1/cooperations", json=SISTER_CITY).get_json()["id"]
+    ids = lambda resp: [c["id"] for c in resp.get_json()["items"]]  # noqa: E731
+    assert cid in ids(p["sekjen"].get("/api/v1/cooperations?provinsi=32"))
+    assert cid not in ids(p["sekjen"].get("/api/v1/cooperations?provinsi=33"))
+    assert cid not in ids(p["sekjen"].get("/api/v1/cooperations?flag=dormant"))
+    p["tkksd"].act(cid, "lanjut_penjajakan", kinds, clock.now().date())
+    notes = p["walikota"].get("/api/v1/notifications").get_json()["items"]
+    assert notes and not any(n["read"] for n in notes)
+    marked = p["walikota"].post("/api/v1/notifications/read", json={})
+    assert marked.get_json()["marked"] == len(notes)
+    assert all(n["read"] for n in p["walikota"].get("/api/v1/notifications").get_json()["items"])

@@ -63,6 +63,7 @@ def init_login(app: Flask) -> None:
         # Flask-Login caches the user on ``g``, which lives on the app context; a caller that
         # keeps one app context across requests (tests, scripts) must not see the last user.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF's cached token, likewise per request
         set_tenant(None)
         bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
         token_exchange = request.path == "/api/v1/auth/tokens"  # e-mail + password, no cookie used

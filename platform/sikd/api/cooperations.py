@@ -82,6 +82,10 @@ class ListArgs(Schema):
     year = fields.Integer(load_default=None)
     status = fields.String(load_default=None)
     tenant = fields.String(load_default=None, metadata={"description": "kode instansi pemrakarsa"})
+    provinsi = fields.String(
+        load_default=None, metadata={"description": "kode provinsi (dirinya atau induknya)"}
+    )
+    flag = fields.String(load_default=None, metadata={"description": "penanda, mis. dormant"})
     q = fields.String(
         load_default=None, metadata={"description": "cari di judul, nomor, atau mitra"}
     )
@@ -112,6 +116,16 @@ def filtered_cooperations(args: dict) -> tuple[list[Cooperation], int]:
         query = query.join(Tenant, Tenant.id == Cooperation.tenant_id).where(
             Tenant.code == args["tenant"]
         )
+    if args.get("provinsi"):
+        owner = Tenant.__table__.alias("owner")
+        parent = Tenant.__table__.alias("parent")
+        query = (
+            query.join(owner, owner.c.id == Cooperation.tenant_id)
+            .outerjoin(parent, parent.c.id == owner.c.parent_id)
+            .where(or_(owner.c.code == args["provinsi"], parent.c.code == args["provinsi"]))
+        )
+    if args.get("flag"):
+        query = query.where(Cooperation.flags.any(args["flag"]))
     if args.get("q"):
         like = f"%{args['q'].strip()}%"
         query = query.where(
@@ -322,6 +336,18 @@ class Inbox(MethodView):
                 for i in items
             ]
         }
+
+
+@blp.route("/notifications/read")
+class NotificationsRead(MethodView):
+    decorators = [api_login_required]
+
+    def post(self):
+        """Tandai notifikasi sudah dibaca (``{"ids": [..]}``, atau semua bila kosong)."""
+        from flask import request
+
+        ids = (request.get_json(silent=True) or {}).get("ids")
+        return {"marked": svc.mark_notifications_read(current_user, ids)}
 
 
 @blp.route("/notifications")

@@ -484,11 +484,8 @@ def cited_refusal(rulebook: dict[str, Any], refusal: Refusal) -> Refusal:
 
 
 def _refusal_error(refusal: Refusal, coop: Cooperation, actor: Actor) -> CooperationError:
-    if refusal.code == "stale_state":
-        return CooperationError(
-            refusal.code, refusal.message, status=409, state=state_summary(coop)
-        )
     if actor.level == "provinsi" and refusal.code in (
+        "stale_state",
         "wrong_level",
         "unknown_action",
         "role_not_allowed",
@@ -515,7 +512,7 @@ def _refusal_error(refusal: Refusal, coop: Cooperation, actor: Actor) -> Coopera
                 basis=direct.basis,
                 state=state_summary(coop),
             )
-    if refusal.code in ("wrong_level", "terminal"):
+    if refusal.code in ("stale_state", "wrong_level", "terminal"):
         return CooperationError(
             refusal.code, refusal.message, status=409, state=state_summary(coop)
         )
@@ -1133,6 +1130,18 @@ def timeline(coop: Cooperation) -> dict[str, Any]:
         .order_by(CooperationDecision.at)
     ).all()
     return {"events": events, "hops": hops, "deadlines": deadlines, "decisions": decisions}
+
+
+def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (these ids, or all) as read by this user."""
+    rows = [n for n in notifications_for(user, limit=500) if ids is None or n.id in ids]
+    count = 0
+    for note in rows:
+        if user.id not in (note.read_by or []):
+            note.read_by = [*(note.read_by or []), user.id]
+            count += 1
+    db.session.commit()
+    return count
 
 
 def notifications_for(user: User, limit: int = 50) -> list[Notification]:
