@@ -68,3 +68,19 @@ def init_api(app: Flask) -> None:
     for bp in (auth.blp, cooperations.blp, documents.blp, rules.blp):
         api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/unduh/<token>", "download_link", documents.follow_download_link)
+
+    from sikd.api.common import cooperation_error
+    from sikd.cooperations.services import CooperationError
+    from sikd.web.errors import render_error
+
+    @app.errorhandler(CooperationError)
+    def _cooperation_refused(exc: CooperationError):
+        """A refusal from the services: JSON for the API, the Indonesian error page otherwise."""
+        from flask import request
+
+        from sikd.extensions import db
+
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return cooperation_error(exc)
+        return render_error(exc.status, exc.message, exc.code)

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, or_, select
 
-from sikd.api.common import api_login_required, cooperation_error
+from sikd.api.common import api_login_required
 from sikd.cooperations import services as svc
 from sikd.cooperations.models import Cooperation, Deadline
 from sikd.extensions import db
@@ -125,7 +125,7 @@ def filtered_cooperations(args: dict) -> tuple[list[Cooperation], int]:
             .where(or_(owner.c.code == args["provinsi"], parent.c.code == args["provinsi"]))
         )
     if args.get("flag"):
-        query = query.where(Cooperation.flags.any(args["flag"]))
+        query = query.where(Cooperation.flags.contains([args["flag"]]))
     if args.get("q"):
         like = f"%{args['q'].strip()}%"
         query = query.where(
@@ -194,10 +194,7 @@ class Cooperations(MethodView):
     @blp.response(201, CooperationOut)
     def post(self, body):
         """Catat prakarsa kerja sama baru (tahap pertama sesuai aturan instansi)."""
-        try:
-            return svc.create_cooperation(current_user, svc.NewCooperation(**body))
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        return svc.create_cooperation(current_user, svc.NewCooperation(**body))
 
 
 @blp.route("/cooperations/<int:coop_id>")
@@ -206,10 +203,7 @@ class CooperationDetail(MethodView):
 
     @blp.response(200, CooperationOut)
     def get(self, coop_id):
-        try:
-            return svc.get_visible(coop_id)
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        return svc.get_visible(coop_id)
 
 
 @blp.route("/cooperations/<int:coop_id>/actions")
@@ -218,10 +212,7 @@ class Actions(MethodView):
 
     def get(self, coop_id):
         """Tindakan yang boleh Anda ambil sekarang, dengan isian yang diperlukan masing-masing."""
-        try:
-            coop = svc.get_visible(coop_id)
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        coop = svc.get_visible(coop_id)
         return {
             "version": coop.version,
             "stage": coop.stage,
@@ -237,12 +228,9 @@ class TakeAction(MethodView):
     @blp.response(200, CooperationOut)
     def post(self, body, coop_id, action):
         """Ambil tindakan; 409 bila keadaan sudah berubah, 422 bila ada yang kurang."""
-        try:
-            return svc.perform_action(
-                current_user, coop_id, action, body["inputs"], body["expected_version"]
-            )
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        return svc.perform_action(
+            current_user, coop_id, action, body["inputs"], body["expected_version"]
+        )
 
 
 @blp.route("/cooperations/<int:coop_id>/timeline")
@@ -251,10 +239,7 @@ class Timeline(MethodView):
 
     def get(self, coop_id):
         """Riwayat tahap, perjalanan (hop), tenggat, dan keputusan beserta suratnya."""
-        try:
-            coop = svc.get_visible(coop_id)
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        coop = svc.get_visible(coop_id)
         data = svc.timeline(coop)
         rulebook = svc.rulebook_of(coop)
 

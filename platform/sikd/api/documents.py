@@ -146,10 +146,7 @@ class CooperationDocuments(MethodView):
     decorators = [api_login_required]
 
     def get(self, coop_id):
-        try:
-            coop = svc.get_visible(coop_id)
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        coop = svc.get_visible(coop_id)
         docs = db.session.scalars(
             select(Document).where(Document.cooperation_id == coop.id).order_by(Document.created_at)
         ).all()
@@ -212,10 +209,7 @@ def send_version(doc_id: int, version_id: int):
         return error_response(
             "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
         )
-    try:
-        coop = svc.get_visible(doc.cooperation_id)  # same visibility as the cooperation
-    except svc.CooperationError as exc:
-        return cooperation_error(exc)
+    coop = svc.get_visible(doc.cooperation_id)  # same visibility as the cooperation
     with tenant_scope(coop.tenant_id):
         audit.record(
             tenant_id=coop.tenant_id,
@@ -350,9 +344,6 @@ class CooperationLetters(MethodView):
                 body.get("context") or {},
                 body.get("fmt", "pdf"),
             )
-        except svc.CooperationError as exc:
-            db.session.rollback()
-            return cooperation_error(exc)
         except DocumentRefused as exc:
             db.session.rollback()
             return error_response(exc.code, exc.message, 422)
@@ -414,10 +405,7 @@ class DownloadLink(MethodView):
             return error_response(
                 "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
             )
-        try:
-            svc.get_visible(doc.cooperation_id)
-        except svc.CooperationError as exc:
-            return cooperation_error(exc)
+        svc.get_visible(doc.cooperation_id)
         return {
             "url": download_link(doc_id, version_id, current_user.id),
             "expires_in_seconds": link_seconds(),

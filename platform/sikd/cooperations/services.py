@@ -296,17 +296,7 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
         db.session.flush()
         _grant(coop, _parent_provinsi(tenant), "provinsi", now)
         _grant(coop, _tenant_by_code(KEMENDAGRI), "kemendagri", now)
-        db.session.add(
-            RoutingHop(
-                tenant_id=tenant.id,
-                cooperation_id=coop.id,
-                stage=coop.stage,
-                level="own",
-                holder_tenant_id=tenant.id,
-                holder_roles=_stage_roles(rulebook, coop.process, coop.stage),
-                received_at=now,
-            )
-        )
+        _open_hop(coop, rulebook, coop.stage, "own", tenant, now)
         db.session.add(
             StageEvent(
                 tenant_id=tenant.id,
@@ -639,18 +629,7 @@ def _apply_decision(
         holder = holder_tenant(landing_level, coop.tenant)
         due = min((d.due_at for d in opened), default=None)
         if not decision.terminal:
-            db.session.add(
-                RoutingHop(
-                    tenant_id=coop.tenant_id,
-                    cooperation_id=coop.id,
-                    stage=landing,
-                    level=landing_level,
-                    holder_tenant_id=holder.id,
-                    holder_roles=_stage_roles(rulebook, coop.process, landing),
-                    received_at=now,
-                    due_at=due,
-                )
-            )
+            _open_hop(coop, rulebook, landing, landing_level, holder, now, due)
         if landing_level == "kemlu":
             _grant(coop, holder, "kemlu", now)
         coop.holder_level = landing_level
@@ -770,6 +749,29 @@ def _action_letters(
         )
     )
     return [dict(fields or {}) for fields in rows]
+
+
+def _open_hop(
+    coop: Cooperation,
+    rulebook: dict[str, Any],
+    stage: str,
+    level: str,
+    holder: Tenant,
+    now: datetime,
+    due: datetime | None = None,
+) -> None:
+    db.session.add(
+        RoutingHop(
+            tenant_id=coop.tenant_id,
+            cooperation_id=coop.id,
+            stage=stage,
+            level=level,
+            holder_tenant_id=holder.id,
+            holder_roles=_stage_roles(rulebook, coop.process, stage),
+            received_at=now,
+            due_at=due,
+        )
+    )
 
 
 def _summary(
