@@ -329,7 +329,7 @@ def home():
 
 def _register_args() -> dict[str, Any]:
     args: dict[str, Any] = {}
-    for key in ("type", "stage", "partner_country", "status", "q", "tenant"):
+    for key in ("type", "stage", "partner_country", "status", "q", "tenant", "provinsi", "flag"):
         value = (request.args.get(key) or "").strip()
         if value:
             args[key] = value
@@ -878,3 +878,11 @@ def users():
 @login_required
 def notifications():
     return render_template("web/notifications.html", items=svc.notifications_for(current_user))
+
+
+@bp.route("/notifikasi/dibaca", methods=["POST"])
+@login_required
+def notifications_read():
+    count = svc.mark_notifications_read(current_user)
+    flash(f"{count} notifikasi ditandai sudah dibaca.", "info")
+    return redirect(url_for("web.notifications"))
