@@ -297,23 +297,7 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
         _grant(coop, _parent_provinsi(tenant), "provinsi", now)
         _grant(coop, _tenant_by_code(KEMENDAGRI), "kemendagri", now)
         _open_hop(coop, rulebook, coop.stage, "own", tenant, now)
-        db.session.add(
-            StageEvent(
-                tenant_id=tenant.id,
-                cooperation_id=coop.id,
-                at=now,
-                from_stage=None,
-                to_stage=coop.stage,
-                action=None,
-                kind="start",
-                actor_user_id=user.id,
-                actor_tenant_id=tenant.id,
-                actor_label=_label(user),
-                inputs={},
-                skipped=[asdict(s) for s in decision.skipped_stages],
-                basis=cite(rulebook, decision.basis),
-            )
-        )
+        _record_event(coop, decision, rulebook, now, user, from_stage=None)
         _open_deadlines(coop, decision.deadlines_to_open, now)
         audit.record(
             tenant_id=tenant.id,
@@ -581,24 +565,7 @@ def _apply_decision(
     )
     note = (decision.inputs or {}).get("catatan") or (decision.inputs or {}).get("alasan")
 
-    db.session.add(
-        StageEvent(
-            tenant_id=coop.tenant_id,
-            cooperation_id=coop.id,
-            at=now,
-            from_stage=from_stage,
-            to_stage=landing,
-            action=decision.action,
-            kind=decision.kind,
-            actor_user_id=user.id if user else None,
-            actor_tenant_id=user.tenant_id if user else None,
-            actor_label=_label(user),
-            inputs=_jsonable(decision.inputs),
-            skipped=[asdict(s) for s in decision.skipped_stages],
-            basis=cite(rulebook, decision.basis),
-            expiry=decision.expiry,
-        )
-    )
+    _record_event(coop, decision, rulebook, now, user, from_stage)
 
     # deadlines: close those of the stage left, open those of the stage entered
     if decision.deadlines_to_close:
@@ -749,6 +716,35 @@ def _action_letters(
         )
     )
     return [dict(fields or {}) for fields in rows]
+
+
+def _record_event(
+    coop: Cooperation,
+    decision: Decision,
+    rulebook: dict[str, Any],
+    now: datetime,
+    user: User | None,
+    from_stage: str | None,
+) -> None:
+    """One row of the stage history: who did what, when, on what basis."""
+    db.session.add(
+        StageEvent(
+            tenant_id=coop.tenant_id,
+            cooperation_id=coop.id,
+            at=now,
+            from_stage=from_stage,
+            to_stage=decision.to_stage,
+            action=decision.action,
+            kind=decision.kind,
+            actor_user_id=user.id if user else None,
+            actor_tenant_id=user.tenant_id if user else None,
+            actor_label=_label(user),
+            inputs=_jsonable(decision.inputs),
+            skipped=[asdict(s) for s in decision.skipped_stages],
+            basis=cite(rulebook, decision.basis),
+            expiry=decision.expiry,
+        )
+    )
 
 
 def _open_hop(
