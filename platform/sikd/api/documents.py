@@ -11,9 +11,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sikd import clock
 from sikd.api.common import api_login_required, cooperation_error, error_response
-from sikd.audit import services as audit
 from sikd.cooperations import services as svc
 from sikd.documents.contents import ContentsRefused
 from sikd.documents.models import Document, DocumentVersion
@@ -109,15 +107,14 @@ def store_upload(
             regulations=rulebook.get("regulations"),
             commit=False,
         )
-        audit.record(
-            tenant_id=coop.tenant_id,
-            action="document.uploaded",
-            object_type="document",
-            object_id=version.document_id,
-            summary=f"{coop.number}: {kinds[kind].get('label', kind)} versi {version.number} diunggah ({version.filename})",
-            at=clock.now(),
-            actor=user,
-            data={"sha256": version.sha256, "size": version.size, "kind": kind},
+        svc.record_on_cooperation(
+            coop,
+            user,
+            "document.uploaded",
+            "document",
+            version.document_id,
+            f"{kinds[kind].get('label', kind)} versi {version.number} diunggah ({version.filename})",
+            {"sha256": version.sha256, "size": version.size, "kind": kind},
         )
         db.session.commit()
     return version
@@ -210,18 +207,16 @@ def send_version(doc_id: int, version_id: int):
             "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
         )
     coop = svc.get_visible(doc.cooperation_id)  # same visibility as the cooperation
-    with tenant_scope(coop.tenant_id):
-        audit.record(
-            tenant_id=coop.tenant_id,
-            action="document.downloaded",
-            object_type="document",
-            object_id=doc.id,
-            summary=f"{coop.number}: {doc.title} versi {version.number} diunduh oleh {current_user.email}",
-            at=clock.now(),
-            actor=current_user,
-            data={"version_id": version.id, "by_tenant": current_user.tenant.code},
-        )
-        db.session.commit()
+    svc.record_on_cooperation(
+        coop,
+        current_user,
+        "document.downloaded",
+        "document",
+        doc.id,
+        f"{doc.title} versi {version.number} diunduh oleh {current_user.email}",
+        {"version_id": version.id, "by_tenant": current_user.tenant.code},
+    )
+    db.session.commit()
     try:
         url = download_url(version, expires_seconds=300)
     except StorageUnavailable as exc:
@@ -259,16 +254,15 @@ class Supersede(MethodView):
             reason = (request.get_json(silent=True) or {}).get("reason", "")
             with tenant_scope(coop.tenant_id):
                 supersede_document(coop.tenant_id, doc.id, reason, current_user.id, commit=False)
-                audit.record(
-                    tenant_id=coop.tenant_id,
-                    action="document.superseded",
-                    object_type="document",
-                    object_id=doc.id,
-                    summary=f"{coop.number}: {doc.title} digantikan: {reason}",
-                    at=clock.now(),
-                    actor=current_user,
-                )
-                db.session.commit()
+            svc.record_on_cooperation(
+                coop,
+                current_user,
+                "document.superseded",
+                "document",
+                doc.id,
+                f"{doc.title} digantikan: {reason}",
+            )
+            db.session.commit()
         except Exception as exc:  # noqa: BLE001
             db.session.rollback()
             return upload_error(exc)
@@ -314,17 +308,15 @@ def request_cooperation_letter(user, coop, kind: str, context: dict, fmt: str = 
         raise svc.CooperationError(
             "letter_context", str(exc), field_errors={k: [str(v)] for k, v in exc.errors.items()}
         ) from exc
-    with tenant_scope(coop.tenant_id):
-        audit.record(
-            tenant_id=coop.tenant_id,
-            action="letter.requested",
-            object_type="letter",
-            object_id=letter.id,
-            summary=f"{coop.number}: surat {kind} nomor {letter.nomor} diminta oleh {user.tenant.name}",
-            at=clock.now(),
-            actor=user,
-        )
-        db.session.commit()
+    svc.record_on_cooperation(
+        coop,
+        user,
+        "letter.requested",
+        "letter",
+        letter.id,
+        f"surat {kind} nomor {letter.nomor} diminta oleh {user.tenant.name}",
+    )
+    db.session.commit()
     return letter
 
 

@@ -387,6 +387,29 @@ def _grant(coop: Cooperation, grantee: Tenant | None, reason: str, now: datetime
             db.session.flush()
 
 
+def record_on_cooperation(
+    coop: Cooperation,
+    actor: User,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """An audit entry on the chain of the cooperation's owner, whoever acted; caller commits."""
+    with tenant_scope(coop.tenant_id):
+        audit.record(
+            tenant_id=coop.tenant_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            summary=f"{coop.number}: {summary}",
+            at=clock.now(),
+            actor=actor,
+            data=data,
+        )
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
