@@ -2,7 +2,7 @@
 
 import os
 
-bind = os.environ.get("SIKD_BIND", "0.0.0.0:8000")  # noqa: S104 - inside the container network
+bind = os.environ.get("SIKD_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("SIKD_WEB_WORKERS", "3"))
 threads = int(os.environ.get("SIKD_WEB_THREADS", "4"))
 worker_class = "gthread"

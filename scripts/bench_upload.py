@@ -83,9 +83,9 @@ def build_app(workdir: Path, local: bool, s3_url: str | None):
     from flask_migrate import upgrade
 
     from sikd import create_app
-    from sikd.config import load_settings
-    from sikd.dbsetup import ensure_database
-    from sikd.embedded import port_open, start_postgres, start_redis
+    from sikd.core.config import load_settings
+    from sikd.devtools.dbsetup import ensure_database
+    from sikd.devtools.embedded import port_open, start_postgres, start_redis
 
     keep = []
     if port_open("127.0.0.1", 5432):
@@ -127,8 +127,8 @@ def _ensure_document_tables(owner_url: str) -> None:
 
     from sqlalchemy import create_engine, inspect, text
 
+    from sikd.core.extensions import db
     from sikd.documents import models  # noqa: F401
-    from sikd.extensions import db
     from sikd.tenancy.rls import enable_tenant_rls
 
     engine = create_engine(owner_url)

@@ -34,7 +34,7 @@ class Services:
 
 @pytest.fixture(scope="session")
 def services() -> Iterator[Services]:
-    from sikd.embedded import port_open, start_postgres, start_redis
+    from sikd.devtools.embedded import port_open, start_postgres, start_redis
 
     keep = []
     admin = os.environ.get("SIKD_TEST_ADMIN_DATABASE_URL")
@@ -98,7 +98,7 @@ def moto_s3() -> Iterator[MotoS3]:
 @pytest.fixture(scope="session")
 def test_database(services: Services):
     """A database of this test session's own, dropped at the end."""
-    from sikd.dbsetup import drop_database, ensure_database
+    from sikd.devtools.dbsetup import drop_database, ensure_database
 
     name = f"sikd_test_{os.getpid()}"
     urls = ensure_database(services.admin_url, name, drop_first=True)
@@ -108,7 +108,7 @@ def test_database(services: Services):
 
 @pytest.fixture(scope="session")
 def settings(test_database, services: Services, moto_s3: MotoS3, tmp_path_factory):
-    from sikd.config import load_settings
+    from sikd.core.config import load_settings
 
     urls = test_database
     base = load_settings({"SIKD_ENV": "test"})
@@ -170,7 +170,7 @@ def _clean_state(request):
     yield
     if not uses_app:
         return
-    from sikd.extensions import db
+    from sikd.core.extensions import db
 
     with app.app_context():
         db.session.remove()
@@ -197,7 +197,7 @@ def app_ctx(app):
 
 @pytest.fixture
 def db_session(app_ctx):
-    from sikd.extensions import db
+    from sikd.core.extensions import db
 
     yield db.session
     db.session.rollback()

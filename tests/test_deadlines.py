@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sikd.clock import FixedClock
+from sikd.core.clock import FixedClock
 from sikd.rules import WorkingCalendar, effective_rulebook
 from tests.api_driver import ApiUser
 from tests.conftest import TEST_PASSWORD

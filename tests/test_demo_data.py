@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from sikd.audit.services import verify_chain
-from sikd.cooperations.models import Cooperation, Notification, RoutingHop, StageEvent
+from sikd.cooperations.models import Cooperation, StageEvent
+from sikd.core.extensions import db
+from sikd.core.storage import get_storage
 from sikd.demo import seed_demo_accounts
 from sikd.demo_data import DEMO_DAERAH, seed_demo_cooperations
 from sikd.documents.models import Document, DocumentVersion
-from sikd.extensions import db
+from sikd.notifications.models import Notification
+from sikd.routing.models import RoutingHop
 from sikd.rules import effective_rulebook
-from sikd.storage import get_storage
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
 from sikd.tenancy.scope import system_scope
 
@@ -124,7 +126,7 @@ def test_demo_cooperations_tell_every_stage_with_real_documents_and_fallbacks(se
 
     # history spreads over the past ~18 months and ends before now; the clock is restored
     starts = [c.created_at for c, _ in coops]
-    from sikd import clock
+    from sikd.core import clock
 
     now = clock.now()
     assert "sikd_clock" not in app_ctx.extensions
@@ -141,7 +143,7 @@ def test_demo_cooperations_tell_every_stage_with_real_documents_and_fallbacks(se
         assert report.ok, (code, report)
 
     # the history's notifications are kept but not mailed out at the first start
-    from sikd_workers.queues import get_queue
+    from sikd.core.jobs import get_queue
 
     assert get_queue("notifications").count == 0
     notes = _all(select(Notification.email_status).distinct())

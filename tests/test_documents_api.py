@@ -12,8 +12,8 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
+from sikd.core.extensions import db
 from sikd.documents.models import Document, DocumentVersion
-from sikd.extensions import db
 from sikd.rules import effective_rulebook
 from sikd.tenancy.scope import system_scope
 from tests.api_driver import PDF, ApiUser, fill_fields
@@ -143,10 +143,10 @@ def test_download_link_expires_and_is_only_for_its_user(bekasi, app, client, mak
 def test_two_letters_at_once_get_consecutive_numbers_and_indonesian_dates(bekasi, app):
     from pypdf import PdfReader
 
-    from sikd import clock
-    from sikd.documents.indonesian import format_tanggal
+    from sikd.core import clock
+    from sikd.core.i18n import format_tanggal
+    from sikd.core.jobs import get_queue, get_redis
     from sikd.documents.services import open_version
-    from sikd_workers.queues import get_queue, get_redis
 
     tkksd, cid, kinds = bekasi
     context = {

@@ -14,22 +14,22 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from sikd.documents.models import Document, DocumentVersion, Letter, LetterSequence
+from sikd.core.extensions import db
+from sikd.core.storage import StorageUnavailable, get_storage
+from sikd.documents.issuing import format_nomor_surat, next_letter_number
+from sikd.documents.models import Document, DocumentVersion, Letter
 from sikd.documents.services import (
     DocumentNotFound,
     DocumentRefused,
     cleanup_orphans,
     download_url,
-    format_nomor_surat,
-    next_letter_number,
     open_version,
     supersede_document,
     upload_document,
 )
 from sikd.documents.validation import UploadRefused
-from sikd.extensions import db
-from sikd.storage import StorageUnavailable, get_storage
 from sikd.tenancy.scope import set_tenant, system_scope
+from sikd.tenancy.sequences import LetterSequence
 
 DOCUMENT_TABLES = ("documents", "document_versions", "letter_sequences", "letters")
 
@@ -270,7 +270,7 @@ def test_object_left_when_s3_and_db_fail_together_is_removed_by_cleanup(
 
     kept = upload_document(bekasi.id, 5, "kajian", None, io.BytesIO(pdf_bytes()), "b.pdf", None)
     db.session.commit()
-    from sikd.clock import now
+    from sikd.core.clock import now
 
     assert orphan not in cleanup_orphans(timedelta(hours=1))  # still within the grace period
     removed = cleanup_orphans(timedelta(hours=1), now=now() + timedelta(hours=2))
@@ -281,7 +281,7 @@ def test_object_left_when_s3_and_db_fail_together_is_removed_by_cleanup(
 
 
 def test_cleanup_job_runs_in_its_own_context(bekasi):
-    from sikd_workers.documents import cleanup_orphans_job
+    from sikd.documents.tasks import cleanup_orphans_job
 
     storage = get_storage()
     stray = "32.75/umum/00000000-0000-4000-8000-000000000000/v1"

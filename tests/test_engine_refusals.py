@@ -233,7 +233,7 @@ def test_apply_rejects_a_decision_made_for_another_state(rb):
     state = replace(state, documents=state.documents | {"surat_pertimbangan"})
     d = decide(rb, state, "pertimbangan_lanjut", actor("kemendagri"), {})
     moved = apply(state, d)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="keputusan dibuat untuk tahap"):
         apply(moved, d)
 
 

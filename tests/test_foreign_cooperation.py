@@ -80,7 +80,7 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
     Menteri before the LoI), 66 and 68 (via the Gubernur), 69 (Kemlu surat konfirmasi),
     70–71 (persetujuan, signing, salinan), 72 (RKT) and 80 (annual report via the Gubernur)."""
     p = people
-    from sikd import clock
+    from sikd.core import clock
 
     today = clock.now().date()
     cid = to_gubernur_with_rencana(p, kinds, today)
@@ -121,7 +121,7 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
     p["walikota"].act(cid, "kirim_naskah_asli", kinds, today)
     p["sekjen"].act(cid, "terbitkan_salinan", kinds, today)
     assert stage_of(p, cid) == "pelaksanaan"
-    from sikd.extensions import db
+    from sikd.core.extensions import db
     from sikd.tenancy.scope import system_scope
 
     with system_scope():
@@ -202,7 +202,7 @@ def test_gubernur_silent_for_5_days_routes_directly_to_kemendagri_pasal_66_ayat_
 ):
     """Perwal 57/2023 Pasal 66(3): not forwarded within 5 hari → directly to the Menteri,
     also after Redis was flushed (deadlines live in PostgreSQL), and only once."""
-    from sikd import clock
+    from sikd.core import clock
 
     p = people
     today = clock.now().date()
@@ -260,7 +260,7 @@ def test_other_tenants_and_anonymous_clients_see_nothing_of_bekasis_cooperation(
 
 
 def test_two_people_acting_on_the_same_stage_exactly_one_succeeds(people, kinds):
-    from sikd import clock
+    from sikd.core import clock
 
     p = people
     today = clock.now().date()
@@ -280,7 +280,7 @@ def test_two_people_acting_on_the_same_stage_exactly_one_succeeds(people, kinds)
 def test_refusals_name_what_is_missing_and_cite_the_basis(people, kinds):
     p = people
     cid = p["opd"].post("/api/v1/cooperations", json=SISTER_CITY).get_json()["id"]
-    from sikd import clock
+    from sikd.core import clock
 
     today = clock.now().date()
     p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
@@ -333,7 +333,7 @@ def test_cooperation_keeps_the_rulebook_it_started_under(people, app_ctx):
 
 
 def test_register_filters_by_provinsi_and_flag_and_notifications_can_be_marked_read(people, kinds):
-    from sikd import clock
+    from sikd.core import clock
 
     p = people
     cid = p["opd"].post("/api/v1/cooperations", json=SISTER_CITY).get_json()["id"]

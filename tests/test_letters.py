@@ -9,15 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from sikd.documents.letters import (
-    LETTER_KINDS,
-    LetterRefused,
-    check_letter_context,
-    kop_for_tenant,
-    letter_parts,
-    render_letter,
-    render_letter_html,
-)
+from sikd.documents.letters import LETTER_KINDS, LetterRefused, check_letter_context, kop_for_tenant
+from sikd.documents.rendering import letter_parts, render_letter, render_letter_html
 
 BEKASI = SimpleNamespace(code="32.75", name="Kota Bekasi", kind="kota")
 

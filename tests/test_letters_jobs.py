@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from sikd.core.extensions import db
+from sikd.core.storage import StorageUnavailable
+from sikd.documents.issuing import request_letter
 from sikd.documents.letters import LetterRefused
 from sikd.documents.models import Document, Letter
-from sikd.documents.services import open_version, request_letter
-from sikd.extensions import db
-from sikd.storage import StorageUnavailable
+from sikd.documents.services import open_version
 from sikd.tenancy.scope import set_tenant
 from tests import test_documents_services as _docs
 
@@ -50,7 +51,7 @@ def test_request_numbers_the_letter_and_queues_the_job_after_commit(app, bekasi,
     assert letter.status == "queued" and letter.progress == 0
     jobs = Queue("documents", connection=app.extensions["sikd_redis"]).jobs
     assert [(j.func_name, j.args) for j in jobs] == [
-        ("sikd_workers.documents.render_letter_job", (bekasi.id, letter.id))
+        ("sikd.documents.tasks.render_letter_job", (bekasi.id, letter.id))
     ]
     second = request_letter(
         bekasi.id, "surat_penyampaian_rencana", CONTEXT, user.id, tanggal=date(2026, 11, 23)
@@ -70,7 +71,7 @@ def test_incomplete_request_takes_no_number(bekasi):
 
 
 def test_job_renders_pdf_and_stores_it_as_a_document_of_the_letter_kind(bekasi, make_user):
-    from sikd_workers.documents import render_letter_job
+    from sikd.documents.tasks import render_letter_job
 
     user = make_user("32.75", ["tkksd"])
     queued: list[tuple] = []
@@ -104,7 +105,7 @@ def test_job_renders_pdf_and_stores_it_as_a_document_of_the_letter_kind(bekasi, 
 
 
 def test_docx_letter_for_officials_to_edit(bekasi):
-    from sikd_workers.documents import render_letter_job
+    from sikd.documents.tasks import render_letter_job
 
     letter = request_letter(
         bekasi.id, "surat_permohonan_dprd", CONTEXT, None, fmt="docx",
@@ -124,7 +125,7 @@ def test_docx_letter_for_officials_to_edit(bekasi):
 
 
 def test_job_failure_is_shown_on_the_letter_and_a_retry_succeeds(app, bekasi, moto_s3):
-    from sikd_workers.documents import render_letter_job
+    from sikd.documents.tasks import render_letter_job
 
     letter = request_letter(
         bekasi.id, "surat_permohonan_dprd", CONTEXT, None,
@@ -151,7 +152,7 @@ def test_job_runs_in_its_own_app_context(app, bekasi, document_tables):
     """As a worker runs it: no app context and no tenant set by the caller."""
     import threading
 
-    from sikd_workers.documents import render_letter_job
+    from sikd.documents.tasks import render_letter_job
 
     letter = request_letter(
         bekasi.id, "tanggapan_sekjen",
@@ -163,9 +164,9 @@ def test_job_runs_in_its_own_app_context(app, bekasi, document_tables):
     result: dict = {}
 
     def worker() -> None:
-        import sikd_workers
+        from sikd.core import jobs
 
-        sikd_workers._app = app  # the worker process would build its own app from settings
+        jobs.set_app(app)  # the worker process would build its own app from settings
         try:
             result["document_id"] = render_letter_job(bekasi.id, letter.id)
         except BaseException as exc:  # noqa: BLE001
@@ -174,6 +175,9 @@ def test_job_runs_in_its_own_app_context(app, bekasi, document_tables):
     thread = threading.Thread(target=worker)
     thread.start()
     thread.join(60)
+    from sikd.core import jobs
+
+    jobs.set_app(None)
     assert "error" not in result, result.get("error")
     assert result["document_id"]
 
@@ -186,7 +190,7 @@ def test_letters_are_filed_as_the_rulebook_document_kinds(bekasi):
 
     from sikd.documents.contents import validate_contents
     from sikd.documents.letters import LETTER_KINDS
-    from sikd_workers.documents import render_letter_job
+    from sikd.documents.tasks import render_letter_job
 
     path = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
     if not path.exists():

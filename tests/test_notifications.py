@@ -19,7 +19,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
         return "250 OK"
 
@@ -40,7 +40,7 @@ def smtp(app):
 
 
 def run_notification_jobs(app) -> int:
-    from sikd_workers.queues import get_queue, get_redis
+    from sikd.core.jobs import get_queue, get_redis
 
     with app.app_context():
         queue = get_queue("notifications")
@@ -55,7 +55,7 @@ def test_stage_change_mails_the_next_holder_in_indonesian(client, make_user, smt
     dprd_user = make_user("32.75", ["sekretariat_dprd"])
     created = tkksd.post("/api/v1/cooperations", json=SISTER_CITY).get_json()
     kinds = effective_rulebook("32.75").as_dict()["document_kinds"]
-    from sikd import clock
+    from sikd.core import clock
 
     tkksd.act(created["id"], "lanjut_penjajakan", kinds, clock.now().date())
     assert run_notification_jobs(app) >= 1
@@ -70,8 +70,8 @@ def test_stage_change_mails_the_next_holder_in_indonesian(client, make_user, smt
 def test_mail_server_down_keeps_the_row_and_marks_it_failed(client, make_user, app):
     from sqlalchemy import select
 
-    from sikd.cooperations.models import Notification
-    from sikd.extensions import db
+    from sikd.core.extensions import db
+    from sikd.notifications.models import Notification
     from sikd.tenancy.scope import system_scope
 
     original = app.config["SIKD_SETTINGS"]
@@ -81,7 +81,7 @@ def test_mail_server_down_keeps_the_row_and_marks_it_failed(client, make_user, a
         make_user("32.75", ["kepala_daerah"])
         created = tkksd.post("/api/v1/cooperations", json=SISTER_CITY).get_json()
         kinds = effective_rulebook("32.75").as_dict()["document_kinds"]
-        from sikd import clock
+        from sikd.core import clock
 
         tkksd.act(created["id"], "lanjut_penjajakan", kinds, clock.now().date())
         run_notification_jobs(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rq import SimpleWorker
 
-from sikd.config import ConfigError, load_settings
+from sikd.core.config import ConfigError, load_settings
 
 
 def test_refuses_to_start_outside_development_without_secret_key():
@@ -46,8 +46,8 @@ def test_healthz_is_503_when_storage_is_down(client, moto_s3):
 
 
 def test_heartbeat_job_runs_through_real_redis(app_ctx):
-    from sikd_workers import jobs
-    from sikd_workers.queues import get_queue, get_redis
+    from sikd.core import tasks as jobs
+    from sikd.core.jobs import get_queue, get_redis
 
     job = get_queue("default").enqueue(jobs.heartbeat)
     worker = SimpleWorker([get_queue("default")], connection=get_redis())
@@ -60,8 +60,8 @@ def test_heartbeat_job_runs_through_real_redis(app_ctx):
 def test_jobs_enqueued_in_a_transaction_wait_for_commit(app_ctx, db_session):
     from sqlalchemy import text
 
-    from sikd_workers import jobs
-    from sikd_workers.queues import enqueue_after_commit, get_queue
+    from sikd.core import tasks as jobs
+    from sikd.core.jobs import enqueue_after_commit, get_queue
 
     db_session.execute(text("select 1"))
     enqueue_after_commit("default", jobs.heartbeat)

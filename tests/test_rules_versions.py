@@ -7,7 +7,7 @@ from datetime import date
 
 import yaml
 
-from sikd import clock
+from sikd.core import clock
 from sikd.rules import RULES_DIR
 from tests.api_driver import ApiUser
 from tests.conftest import TEST_PASSWORD
@@ -49,7 +49,7 @@ def test_admin_submits_a_tighter_variant_new_cooperations_use_it_old_ones_keep_t
         == before["rulebook_hash"]
     )
     from sikd.cooperations.models import Cooperation
-    from sikd.extensions import db
+    from sikd.core.extensions import db
     from sikd.tenancy.scope import system_scope
 
     with app.app_context(), system_scope():
@@ -104,7 +104,7 @@ def test_only_a_tenant_admin_may_submit_and_the_date_is_checked(client, make_use
 
 
 def test_operator_override_changes_the_working_days_used_for_deadlines(cli, app):
-    from sikd.cooperations.services import calendar
+    from sikd.rules.overrides import working_calendar as calendar
 
     day = date(2026, 3, 25)  # a Wednesday
     with app.app_context():

@@ -13,17 +13,16 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from sikd.storage import (
-    PART_SIZE,
+from sikd.core.storage import (
     InvalidKey,
-    LocalStorage,
     ObjectNotFound,
-    S3Storage,
     StorageUnavailable,
     check_key,
     content_disposition,
     storage_from_settings,
 )
+from sikd.core.storage_local import LocalStorage
+from sikd.core.storage_s3 import PART_SIZE, S3Storage
 
 
 class PatternStream(io.RawIOBase):
@@ -204,7 +203,7 @@ def test_s3_failed_multipart_upload_is_aborted(s3):
             return super().read(n)
 
     s3.ensure_bucket()
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="koneksi klien terputus"):
         s3.put_stream("32.75/umum/broken/v1", Broken(3 * PART_SIZE), "application/pdf")
     raw = _raw_client(s3)
     assert not raw.list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
@@ -272,7 +271,7 @@ def test_local_refuses_traversal(tmp_path: Path):
 
 
 def test_backend_is_chosen_from_settings(tmp_path: Path):
-    from sikd.config import load_settings
+    from sikd.core.config import load_settings
 
     local = storage_from_settings(load_settings({"SIKD_STORAGE_DIR": str(tmp_path)}))
     assert isinstance(local, LocalStorage)

@@ -3,7 +3,7 @@ notifications, and drilling from the national view into one provinsi's cooperati
 
 from __future__ import annotations
 
-from sikd import clock
+from sikd.core import clock
 from tests.test_foreign_cooperation import SISTER_CITY
 from tests.test_web_pages import api, csrf, kinds, new_coop, text, web  # noqa: F401 - fixtures
 

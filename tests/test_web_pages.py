@@ -78,7 +78,7 @@ def text(response) -> str:
 
 def upload_via_form(client, cid: int, kind: str, kinds: dict, token: str):
     """Upload one document through the detail page's form, its contents filled as required."""
-    from sikd import clock
+    from sikd.core import clock
 
     values = fill_fields(kinds[kind], clock.now().date())
     data = {f"isi_{k}": "\n".join(v) if isinstance(v, list) else str(v) for k, v in values.items()}
@@ -225,7 +225,7 @@ def test_create_wizard_keeps_what_was_typed_and_names_the_missing_persyaratan(we
 
 
 def test_action_refused_for_a_missing_document_names_it_and_offers_its_upload_form(web, api, kinds):
-    from sikd import clock
+    from sikd.core import clock
 
     cid = new_coop(api)
     today = clock.now().date()
@@ -293,7 +293,7 @@ def test_stale_form_is_a_409_that_says_data_changed_with_a_reload_link(web, api,
 def test_gubernur_queue_shows_days_left_and_the_late_forward_says_it_went_direct(
     web, api, kinds, cli
 ):
-    from sikd import clock
+    from sikd.core import clock
     from tests.test_foreign_cooperation import to_gubernur_with_rencana
 
     people = {

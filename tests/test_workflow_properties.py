@@ -12,11 +12,17 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from sikd.accounts.models import User
-from sikd.api.documents import store_upload
 from sikd.audit.services import verify_chain
-from sikd.clock import FixedClock
-from sikd.cooperations import services as svc
-from sikd.extensions import db
+from sikd.cooperations.access import get_visible
+from sikd.cooperations.actions import available_actions, perform_action
+from sikd.cooperations.create import NewCooperation, create_cooperation
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.state import engine_state, rulebook_of
+from sikd.cooperations.sweep import sweep_deadlines
+from sikd.core.clock import FixedClock
+from sikd.core.errors import NotFound
+from sikd.core.extensions import db
+from sikd.documents.uploads import store_upload
 from sikd.tenancy.scope import set_tenant, system_scope
 from sikd.workflow import engine
 from tests.api_driver import PDF, fill_fields
@@ -56,7 +62,7 @@ def test_random_actions_and_sweeps_keep_a_valid_state_and_an_intact_audit_chain(
     app.extensions["sikd_clock"] = FixedClock(now)
     try:
         set_tenant(users[1].tenant_id)
-        coop = svc.create_cooperation(users[1], svc.NewCooperation(**SISTER_CITY))
+        coop = create_cooperation(users[1], NewCooperation(**SISTER_CITY))
         bekasi = coop.tenant_id
         last_version = coop.version
         for _ in range(data.draw(st.integers(min_value=5, max_value=30), label="steps")):
@@ -65,20 +71,20 @@ def test_random_actions_and_sweeps_keep_a_valid_state_and_an_intact_audit_chain(
                     days=data.draw(st.integers(min_value=1, max_value=60), label="days")
                 )
                 app.extensions["sikd_clock"] = FixedClock(now)
-                svc.sweep_deadlines(now)
+                sweep_deadlines(now)
             else:
                 user = data.draw(st.sampled_from(users), label="who")
                 set_tenant(user.tenant_id)
                 try:
-                    coop = svc.get_visible(coop.id)
-                except svc.NotFound:  # only Kemlu is kept out, until it was sent there
+                    coop = get_visible(coop.id)
+                except NotFound:  # only Kemlu is kept out, until it was sent there
                     assert user.tenant.code == "KEMLU"
                     continue
-                choices = svc.available_actions(user, coop)
+                choices = available_actions(user, coop)
                 if not choices:
                     continue
                 info = data.draw(st.sampled_from(choices), label="action")
-                rulebook = svc.rulebook_of(coop)
+                rulebook = rulebook_of(coop)
                 for kind in info.missing_documents:
                     store_upload(
                         user,
@@ -99,12 +105,12 @@ def test_random_actions_and_sweeps_keep_a_valid_state_and_an_intact_audit_chain(
                 }
                 if info.reason_required:
                     inputs["alasan"] = "Perlu diperbaiki."
-                svc.perform_action(user, coop.id, info.id, inputs, coop.version)
+                perform_action(user, coop.id, info.id, inputs, coop.version)
             with system_scope():
-                coop = db.session.get(svc.Cooperation, coop.id)
+                coop = db.session.get(Cooperation, coop.id)
                 db.session.refresh(coop)
-                state = svc.engine_state(coop)
-                assert engine.is_valid_state(svc.rulebook_of(coop), state), state
+                state = engine_state(coop)
+                assert engine.is_valid_state(rulebook_of(coop), state), state
                 assert coop.version >= last_version
                 last_version = coop.version
                 report = verify_chain(bekasi)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sikd.config import Settings, load_settings
+from sikd.core.config import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     )
     app.config.update(overrides)
 
-    from sikd.extensions import bootstrap, compress, csrf, db, limiter, login_manager, migrate
+    from sikd.core.extensions import bootstrap, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings_migrations_dir()))
@@ -57,16 +57,12 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     login_manager.init_app(app)
 
     from sikd import models  # noqa: F401  (register every table on the metadata)
-    from sikd.accounts.views import bp as accounts_bp
     from sikd.accounts.views import init_login
-    from sikd.web.errors import register_error_handlers
-    from sikd.web.health import bp as health_bp
-    from sikd.web.views import bp as web_bp
+    from sikd.core.errors import register_error_handlers
 
     init_login(app)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(web_bp)
+    for bp in _page_blueprints():
+        app.register_blueprint(bp)
     register_error_handlers(app)
 
     @app.teardown_request
@@ -75,19 +71,46 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         # one app context open across requests.
         db.session.remove()
 
-    from sikd.storage import init_storage
+    from sikd.core.storage import init_storage
 
     init_storage(app)
 
-    from sikd.api import init_api
+    from sikd.core.api import init_api
+    from sikd.documents.api import follow_download_link
 
-    init_api(app)
+    init_api(app, _api_blueprints())
+    app.add_url_rule("/unduh/<token>", "download_link", follow_download_link)
 
-    from sikd_workers.queues import init_queues
+    from sikd.core.jobs import init_queues
 
     init_queues(app)
 
     return app
+
+
+def _page_blueprints() -> list:
+    """Each feature's pages; importing a feature's page modules registers their routes."""
+    from sikd.accounts import pages as _account_pages  # noqa: F401
+    from sikd.accounts.views import bp as accounts
+    from sikd.cooperations import queues, views, wizard  # noqa: F401
+    from sikd.cooperations.pages import bp as cooperations
+    from sikd.core.health import bp as health
+    from sikd.documents.views import bp as documents
+    from sikd.notifications.views import bp as notifications
+    from sikd.rules.views import bp as rules
+    from sikd.web.views import bp as web
+
+    return [accounts, health, web, cooperations, documents, rules, notifications]
+
+
+def _api_blueprints() -> list:
+    from sikd.accounts.api import blp as auth
+    from sikd.cooperations.api import blp as cooperations
+    from sikd.documents.api import blp as documents
+    from sikd.notifications.api import blp as notifications
+    from sikd.rules.api import blp as rules
+
+    return [auth, cooperations, documents, rules, notifications]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:
@@ -100,6 +123,6 @@ def _limits_storage_uri(redis_url: str | None) -> str:
 
 
 def settings_migrations_dir():
-    from sikd.config import REPO_ROOT
+    from sikd.core.config import REPO_ROOT
 
     return REPO_ROOT / "migrations"

@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from sikd.devtools.services_boot import ensure_services
 from sikd.rules.cli import calendar_cli, rules_cli
-from sikd.services_boot import ensure_services
 
 
 def _create_app():
@@ -128,7 +128,7 @@ def audit_cli() -> None:
 def audit_verify(tenant_code: str | None) -> None:
     """Periksa rantai hash jejak audit; keluar dengan kode 1 bila ada yang rusak."""
     from sikd.audit.services import tenants_with_entries, verify_chain
-    from sikd.extensions import db
+    from sikd.core.extensions import db
     from sikd.tenancy.models import Tenant
     from sikd.tenancy.scope import system_scope
     from sikd.tenancy.services import get_tenant
@@ -171,8 +171,8 @@ def deadlines_run(now_iso: str | None) -> None:
     """Jalankan satu sapuan tenggat per waktu acuan (untuk mengejar setelah gangguan, dan uji)."""
     from datetime import UTC, datetime
 
-    from sikd import clock
-    from sikd.cooperations.services import sweep_deadlines
+    from sikd.cooperations.sweep import sweep_deadlines
+    from sikd.core import clock
 
     if now_iso:
         try:
@@ -202,20 +202,24 @@ def deadlines_run(now_iso: str | None) -> None:
 @click.option("--queue", "queues", multiple=True)
 def worker_cmd(burst: bool, queues: tuple[str, ...]) -> None:
     """Jalankan pekerja RQ (default, notifications, deadlines, documents)."""
-    ensure_services()
-    from sikd_workers.queues import QUEUE_NAMES
-    from sikd_workers.worker import run_worker
-
-    run_worker(queues or QUEUE_NAMES, burst=burst)
+    args = ["worker", *(f"--queue={q}" for q in queues), *(["--burst"] if burst else [])]
+    raise SystemExit(_run_workers_program(args))
 
 
 @main.command("scheduler")
 def scheduler_cmd() -> None:
     """Jalankan pemicu berkala (heartbeat, sapuan tenggat, pembersihan objek yatim)."""
-    ensure_services()
-    from sikd_workers.worker import run_scheduler
+    raise SystemExit(_run_workers_program(["scheduler"]))
 
-    run_scheduler()
+
+def _run_workers_program(args: list[str]) -> int:
+    """The worker program is its own package (``sikd_workers``), started as a child process with
+    the services this process found or started; ``sikd`` itself never imports it."""
+    import subprocess
+    import sys
+
+    ensure_services()
+    return subprocess.call([sys.executable, "-m", "sikd_workers", *args])
 
 
 @main.command("serve")
@@ -224,7 +228,7 @@ def scheduler_cmd() -> None:
 @click.option("--no-seed", is_flag=True)
 def serve_cmd(host: str, port: int, no_seed: bool) -> None:
     """Jalankan semuanya untuk pengembangan: basis data tertanam, web, pekerja, pemicu berkala."""
-    from sikd.devserver import serve
+    from sikd.devtools.devserver import serve
 
     serve(host=host, port=port, seed=not no_seed)
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from sikd.accounts.models import User
-from sikd.accounts.roles import ROLES
 from sikd.accounts.services import create_user
-from sikd.extensions import db
+from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
 from sikd.tenancy.services import get_tenant
+from sikd.workflow.roles import ROLES
 
 DEMO_TENANTS = ("32.75", "32", "33.72", "33", "KEMENDAGRI", "KEMLU")
 UNIT_BY_TENANT = {

@@ -2,7 +2,7 @@
 
 About twenty cooperations of Kota Bekasi (32.75), Kabupaten Bogor (32.01) and Kota Surakarta
 (33.72), written through the real service layer as the real users would have: each step is
-taken by the user whose role the rulebook names, at a past instant (``sikd.clock.FixedClock``),
+taken by the user whose role the rulebook names, at a past instant (``sikd.core.clock.FixedClock``),
 with the documents the step needs rendered as PDF (letters by :func:`render_letter`, the other
 documents by WeasyPrint) and filed through :func:`store_upload` with structured fields that
 satisfy the rulebook. The deadline fallbacks happen for real: the deadline sweep runs at the
@@ -12,7 +12,7 @@ All steps of all cooperations are executed in one chronological order over the p
 so every deadline sweep sees the world as it was at that instant. Nothing here bypasses the
 services; the only direct write is marking the historical notifications as not e-mailed.
 
-Called by ``sikd serve`` (:mod:`sikd.devserver`) on an empty embedded database, after the demo
+Called by ``sikd serve`` (:mod:`sikd.devtools.devserver`) on an empty embedded database, after the demo
 accounts exist; does nothing when any cooperation exists.
 """
 
@@ -32,19 +32,26 @@ from jinja2 import Environment, select_autoescape
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from sikd import clock
 from sikd.accounts.models import User
-from sikd.accounts.roles import ROLES
 from sikd.accounts.services import create_user, generate_password
-from sikd.cooperations import services as svc
-from sikd.cooperations.models import Cooperation, Notification
+from sikd.cooperations.access import get_visible
+from sikd.cooperations.actions import available_actions, perform_action
+from sikd.cooperations.create import NewCooperation, create_cooperation
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.state import rulebook_of
+from sikd.cooperations.sweep import sweep_deadlines
+from sikd.core import clock
+from sikd.core.errors import AppError
+from sikd.core.extensions import db
+from sikd.core.i18n import format_tanggal
 from sikd.demo import DemoAccount, demo_email
-from sikd.documents.indonesian import format_tanggal
-from sikd.documents.letters import kop_for_tenant, render_letter
-from sikd.extensions import db
+from sikd.documents.letters import kop_for_tenant
+from sikd.documents.rendering import render_letter
+from sikd.notifications.models import Notification
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
 from sikd.tenancy.scope import system_scope, tenant_scope
 from sikd.tenancy.services import get_tenant
+from sikd.workflow.roles import ROLES
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +173,7 @@ class Op:
 @dataclass
 class Story:
     code: str
-    data: svc.NewCooperation
+    data: NewCooperation
     theme: Theme
     start_days_ago: int | None = None
     end_days_ago: int | None = None
@@ -478,8 +485,8 @@ def _new(
     cost: int | None = None,
     benefit: str | None = None,
     pemetaan_ref: str | None = None,
-) -> svc.NewCooperation:
-    return svc.NewCooperation(
+) -> NewCooperation:
+    return NewCooperation(
         type=type_,
         subtype=subtype,
         title=title,
@@ -1659,11 +1666,11 @@ class Seeder:
         assert op.at is not None
         if op.action == "create":
             with self.acting(self.who(story, "opd"), op.at) as user:
-                coop = svc.create_cooperation(user, story.data)
+                coop = create_cooperation(user, story.data)
                 story.coop_id = coop.id
         elif op.action == "sweep":
             self.app.extensions["sikd_clock"] = clock.FixedClock(op.at)
-            svc.sweep_deadlines(op.at)
+            sweep_deadlines(op.at)
         elif op.action.startswith("upload:"):
             kind = op.action.partition(":")[2]
             self.upload(story, kind, self.who(story, op.who or "opd"), op.at)
@@ -1687,8 +1694,8 @@ class Seeder:
     def act(self, story: Story, op: Op) -> None:
         actor = self.who(story, op.who or "kd")
         with self.acting(actor, op.at) as user:
-            coop = svc.get_visible(story.coop_id)
-            info = next((a for a in svc.available_actions(user, coop) if a.id == op.action), None)
+            coop = get_visible(story.coop_id)
+            info = next((a for a in available_actions(user, coop) if a.id == op.action), None)
             if info is None:
                 raise DemoDataError(
                     f"'{story.data.title}': {user.email} tidak dapat {op.action} di tahap {coop.stage}"
@@ -1703,10 +1710,10 @@ class Seeder:
             uploader = self.who(story, OWN_UPLOADER.get(kind, "tkksd")) if level == "own" else actor
             self.upload(story, kind, uploader, op.at - timedelta(minutes=12 * (len(missing) - n)))
         with self.acting(actor, op.at) as user:
-            coop = svc.get_visible(story.coop_id)
+            coop = get_visible(story.coop_id)
             try:
-                svc.perform_action(user, coop.id, op.action, inputs, coop.version)
-            except svc.CooperationError as exc:
+                perform_action(user, coop.id, op.action, inputs, coop.version)
+            except AppError as exc:
                 raise DemoDataError(
                     f"'{story.data.title}': {op.action} ditolak: {exc.message}"
                 ) from exc
@@ -1724,13 +1731,13 @@ class Seeder:
         return spec.label
 
     def upload(self, story: Story, kind: str, uploader: User, at: datetime) -> None:
-        from sikd.api.documents import store_upload
+        from sikd.documents.uploads import store_upload
 
         today = at.astimezone(WIB).date()
         with self.acting(uploader, at) as user:
-            coop = svc.get_visible(story.coop_id)
+            coop = get_visible(story.coop_id)
             owner = coop.tenant
-            rulebook = svc.rulebook_of(coop)
+            rulebook = rulebook_of(coop)
             spec = (rulebook.get("document_kinds") or {})[kind]
             names = [f["name"] for f in spec.get("fields") or ()]
             if kind in SURAT_KINDS:
@@ -1755,7 +1762,7 @@ class Seeder:
     # -- letters
 
     def _nomor(self, tenant: Tenant, year: int, series: str = "kerma") -> str:
-        from sikd.documents.services import format_nomor_surat, next_letter_number
+        from sikd.documents.issuing import format_nomor_surat, next_letter_number
 
         with tenant_scope(tenant.id):
             n = next_letter_number(tenant.id, year, series)
@@ -2026,12 +2033,12 @@ def seed_demo_cooperations(strict: bool = False, password: str | None = None) ->
             seeder.current_action = op.action
             if story is None:
                 app.extensions["sikd_clock"] = clock.FixedClock(at)
-                svc.sweep_deadlines(at)
+                sweep_deadlines(at)
                 continue
             seeder.run(story, op)
         # the state as the scheduler's first sweep would leave it (e.g. a lapsed LoI flagged)
         app.extensions["sikd_clock"] = clock.FixedClock(now)
-        svc.sweep_deadlines(now)
+        sweep_deadlines(now)
         with system_scope():
             db.session.execute(
                 update(Notification)

@@ -6,12 +6,13 @@ from sikd.cooperations.models import (  # noqa: F401
     Cooperation,
     CooperationAccess,
     CooperationDecision,
-    Deadline,
-    Notification,
-    RoutingHop,
-    RulebookVersion,
     StageEvent,
 )
-from sikd.documents.models import Document, DocumentVersion, Letter, LetterSequence  # noqa: F401
+from sikd.deadlines.models import Deadline  # noqa: F401
+from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
+from sikd.notifications.models import Notification  # noqa: F401
+from sikd.routing.models import RoutingHop  # noqa: F401
+from sikd.rules.models import RulebookVersion  # noqa: F401
 from sikd.rules.overrides import CalendarOverride  # noqa: F401
 from sikd.tenancy.models import Tenant  # noqa: F401
+from sikd.tenancy.sequences import LetterSequence  # noqa: F401

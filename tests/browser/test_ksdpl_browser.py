@@ -37,7 +37,7 @@ def api(app):
 
 
 def today():
-    from sikd import clock
+    from sikd.core import clock
 
     return clock.now().date()
 
@@ -258,7 +258,7 @@ def test_late_forward_after_the_fallback_says_it_already_went_direct(
     gubernur.goto(f"{live_server}/gubernur")
     card = gubernur.locator(f"#ajuan-{cid}")
     assert "sisa 5 hari" in card.inner_text()
-    from sikd import clock
+    from sikd.core import clock
 
     swept = cli("deadlines", "run", "--now", (clock.now() + timedelta(days=6)).isoformat())
     assert swept.exit_code == 0 and "route_direct" in swept.output

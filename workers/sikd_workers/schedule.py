@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sikd_workers import deadlines, documents, jobs
+from sikd.cooperations import tasks as cooperation_tasks
+from sikd.core import tasks as core_tasks
+from sikd.documents import tasks as document_tasks
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     return [
-        Periodic(jobs.heartbeat, "default", 60, "heartbeat"),
-        Periodic(deadlines.sweep_job, "deadlines", 60, "deadline-sweep"),
-        Periodic(documents.cleanup_orphans_job, "documents", 3600, "orphan-cleanup"),
+        Periodic(core_tasks.heartbeat, "default", 60, "heartbeat"),
+        Periodic(cooperation_tasks.sweep_job, "deadlines", 60, "deadline-sweep"),
+        Periodic(document_tasks.cleanup_orphans_job, "documents", 3600, "orphan-cleanup"),
     ]

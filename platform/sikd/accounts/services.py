@@ -10,13 +10,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from sikd import clock
 from sikd.accounts.models import ApiToken, User
-from sikd.accounts.roles import ROLES
 from sikd.audit import services as audit
-from sikd.extensions import db
+from sikd.core import clock
+from sikd.core.extensions import db
 from sikd.tenancy.models import Tenant
 from sikd.tenancy.scope import system_scope, tenant_scope
+from sikd.workflow.roles import ROLES
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".

@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Email
 
 from sikd.accounts.models import User
 from sikd.accounts.services import authenticate, user_for_token
-from sikd.extensions import csrf, db, limiter, login_manager
+from sikd.core.extensions import csrf, db, limiter, login_manager
 from sikd.tenancy.scope import set_tenant
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, template_folder="templates")
 
 LOGIN_LIMIT = "5 per 15 minutes"
 
@@ -94,7 +94,7 @@ def _login_key() -> str:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("web.home"))
+        return redirect(url_for("cooperation_pages.home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -104,7 +104,7 @@ def login():
             set_tenant(user.tenant_id)
             target = request.args.get("next")
             if not target or not target.startswith("/") or target.startswith("//"):
-                target = url_for("web.home")
+                target = url_for("cooperation_pages.home")
             return redirect(target)
         g.login_failed = True
         status = 401

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, Uniqu
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sikd.extensions import db
+from sikd.core.extensions import db
 from sikd.tenancy.models import TenantOwnedMixin
 
 

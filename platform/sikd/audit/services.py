@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from sikd.audit.models import AuditEntry
-from sikd.extensions import db
+from sikd.core.extensions import db
 
 GENESIS = "0" * 64
 _LOCK_NAMESPACE = 7_300_001

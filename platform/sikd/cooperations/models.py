@@ -8,7 +8,8 @@ once it was sent there); the RLS policies of the child tables admit those grante
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -20,35 +21,25 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
-    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sikd.extensions import db
+from sikd.core.extensions import db
 from sikd.tenancy.models import Tenant, TenantOwnedMixin
 
+if TYPE_CHECKING:
+    from sikd.rules.models import RulebookVersion
 
-class RulebookVersion(TenantOwnedMixin, db.Model):
-    """The merged rulebook a tenant ran under, by content hash; cooperations pin one."""
 
-    __tablename__ = "rulebook_versions"
-    __table_args__ = (
-        UniqueConstraint(
-            "tenant_id", "content_hash", "effective_from", name="uq_rulebook_versions_hash"
-        ),
-        Index("ix_rulebook_versions_tenant_id_effective", "tenant_id", "effective_from"),
-    )
+class CooperationStatus(StrEnum):
+    BERJALAN = "berjalan"  # running: some stage of its process is open
+    SELESAI = "selesai"  # the process reached its end
+    DITOLAK = "ditolak"  # refused on the way
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    rulebook: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
-    source: Mapped[str] = mapped_column(String(20), nullable=False)  # files | variant_upload
-    variant_yaml: Mapped[str | None] = mapped_column(Text)
-    effective_from: Mapped[date] = mapped_column(Date, nullable=False)
-    created_by: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+TYPES = ("KSDPL", "KSDLL", "KSDD", "KSDPK")
+FOREIGN_TYPES = ("KSDPL", "KSDLL")
 
 
 class Cooperation(TenantOwnedMixin, db.Model):
@@ -76,7 +67,9 @@ class Cooperation(TenantOwnedMixin, db.Model):
     flags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), nullable=False, default=list)
     process: Mapped[str] = mapped_column(String(40), nullable=False)
     stage: Mapped[str] = mapped_column(String(60), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="berjalan")
+    status: Mapped[str] = mapped_column(
+        String(20), nullable=False, default=CooperationStatus.BERJALAN
+    )
     holder_level: Mapped[str] = mapped_column(String(16), nullable=False, default="own")
     holder_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), nullable=False)
     stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -95,6 +88,19 @@ class Cooperation(TenantOwnedMixin, db.Model):
     tenant: Mapped[Tenant] = relationship(foreign_keys="Cooperation.tenant_id", lazy="joined")
     holder_tenant: Mapped[Tenant] = relationship(foreign_keys=[holder_tenant_id], lazy="joined")
     rulebook_version: Mapped[RulebookVersion] = relationship(lazy="select")
+    # The documents that count now (current version, not superseded), read through
+    # :func:`sikd.cooperations.state.document_fields`; documents own the table.
+    current_documents: Mapped[list[Any]] = relationship(
+        "Document",
+        primaryjoin=(
+            "and_(Cooperation.id == foreign(Document.cooperation_id), "
+            "Cooperation.tenant_id == Document.tenant_id, "
+            "Document.superseded.is_(False), Document.current_version_id.is_not(None))"
+        ),
+        viewonly=True,
+        lazy="select",
+        order_by="Document.id",
+    )
 
 
 class CooperationAccess(TenantOwnedMixin, db.Model):
@@ -138,34 +144,6 @@ class StageEvent(TenantOwnedMixin, db.Model):
     expiry: Mapped[str | None] = mapped_column(String(20))
 
 
-class RoutingHop(TenantOwnedMixin, db.Model):
-    """Who holds the cooperation now, since when, until when, and how the hop ended."""
-
-    __tablename__ = "routing_hops"
-    __table_args__ = (
-        Index(
-            "ix_routing_hops_tenant_id_cooperation", "tenant_id", "cooperation_id", "received_at"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperations.id"), nullable=False)
-    stage: Mapped[str] = mapped_column(String(60), nullable=False)
-    level: Mapped[str] = mapped_column(String(16), nullable=False)
-    holder_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), nullable=False)
-    holder_roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), nullable=False, default=list)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    outcome: Mapped[str | None] = mapped_column(
-        String(20)
-    )  # forwarded returned routed_directly decided
-    note: Mapped[str | None] = mapped_column(Text)
-    basis: Mapped[str] = mapped_column(Text, nullable=False, default="")
-
-    holder_tenant: Mapped[Tenant] = relationship(foreign_keys=[holder_tenant_id], lazy="joined")
-
-
 class CooperationDecision(TenantOwnedMixin, db.Model):
     """A decision with its letter: tanggapan, pertimbangan, surat konfirmasi, persetujuan, salinan."""
 
@@ -183,53 +161,3 @@ class CooperationDecision(TenantOwnedMixin, db.Model):
     tanggal_surat: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-
-
-class Deadline(TenantOwnedMixin, db.Model):
-    """A deadline is a row, written with the stage change; the sweep acts on it."""
-
-    __tablename__ = "deadlines"
-    __table_args__ = (
-        Index("ix_deadlines_tenant_id_cooperation", "tenant_id", "cooperation_id"),
-        # the sweep's index: open deadlines by due instant, across tenants (system scope)
-        Index("ix_deadlines_open_due_at", "due_at", postgresql_where=text("status = 'open'")),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperations.id"), nullable=False)
-    stage: Mapped[str] = mapped_column(String(60), nullable=False)
-    spec: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    calendar_version: Mapped[str] = mapped_column(String(120), nullable=False)
-    status: Mapped[str] = mapped_column(
-        String(12), nullable=False, default="open"
-    )  # open closed fired obsolete
-    reminders_sent: Mapped[list[str]] = mapped_column(
-        ARRAY(String(40)), nullable=False, default=list
-    )
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class Notification(TenantOwnedMixin, db.Model):
-    """In-app notification and e-mail outbox row; ``tenant_id`` is the recipient's tenant."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_tenant_id_created", "tenant_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    cooperation_id: Mapped[int | None] = mapped_column(Integer)
-    cooperation_tenant_id: Mapped[int | None] = mapped_column(Integer)
-    recipient_roles: Mapped[list[str]] = mapped_column(
-        ARRAY(String(32)), nullable=False, default=list
-    )
-    kind: Mapped[str] = mapped_column(String(40), nullable=False)
-    title: Mapped[str] = mapped_column(String(300), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    read_by: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, default=list)
-    email_status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
-    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    email_error: Mapped[str | None] = mapped_column(Text)
-    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)

@@ -166,7 +166,7 @@ def build_contents_schema(
         class Meta:
             unknown = RAISE
 
-        error_messages = {  # noqa: RUF012 - marshmallow's own class attribute
+        error_messages = {
             "unknown": "Isian ini tidak dikenal untuk jenis dokumen ini; hapus isian tersebut.",
             "type": "Isi dokumen harus berupa objek isian.",
         }
@@ -179,7 +179,7 @@ def build_contents_schema(
 
 
 def _tanggal(d: date) -> str:
-    from sikd.documents.indonesian import format_tanggal
+    from sikd.core.i18n import format_tanggal
 
     return format_tanggal(d)
 

@@ -1,4 +1,4 @@
-"""Documents, their versions, outgoing letters and the letter-number sequences.
+"""Documents, their versions and outgoing letters (numbered from :mod:`sikd.tenancy.sequences`).
 
 Nothing here is overwritten or deleted by users: a new upload adds a :class:`DocumentVersion`;
 a document that no longer counts is marked superseded, with a reason.
@@ -19,7 +19,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sikd.extensions import db
+from sikd.core.extensions import db
 from sikd.tenancy.models import TenantOwnedMixin
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -105,17 +104,6 @@ class DocumentVersion(TenantOwnedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<DocumentVersion {self.document_id} v{self.number}>"
-
-
-class LetterSequence(TenantOwnedMixin, db.Model):
-    """Last number given in one yearly series of outgoing letters of one tenant."""
-
-    __tablename__ = "letter_sequences"
-    __table_args__ = (PrimaryKeyConstraint("tenant_id", "year", "series"),)
-
-    year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    series: Mapped[str] = mapped_column(String(32), nullable=False)
-    last: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class Letter(TenantOwnedMixin, db.Model):

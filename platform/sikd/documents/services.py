@@ -22,54 +22,32 @@ gaps or duplicates (:func:`next_letter_number`).
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import uuid
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 
+from sikd.core.extensions import db
+from sikd.core.storage import ReadableStream, get_storage
 from sikd.documents.contents import validate_contents
-from sikd.documents.models import Document, DocumentVersion, Letter, LetterSequence
+from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.validation import validate_upload
-from sikd.extensions import db
-from sikd.storage import ReadableStream, StorageUnavailable, get_storage
-from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+from sikd.tenancy.models import Tenant
 from sikd.tenancy.scope import (
     current_tenant_id,
     is_system_scope,
     scoped,
     system_scope,
-    tenant_scope,
 )
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "DocumentRefused",
-    "DocumentNotFound",
-    "StorageUnavailable",
-    "object_key",
-    "upload_document",
-    "supersede_document",
-    "download_url",
-    "open_version",
-    "cleanup_orphans",
-    "next_letter_number",
-    "format_nomor_surat",
-    "request_letter",
-    "render_and_store_letter",
-]
 
 KEY_PATTERN = re.compile(r"^[^/]+/(umum|\d+)/[0-9a-f-]{36}/v\d+$")
-LETTER_SERIES = "kerma"
-KLASIFIKASI_KERJA_SAMA = "000.7"
 
 
 class DocumentRefused(ValueError):
@@ -90,16 +68,16 @@ class TenantMismatch(PermissionError):
     """The current tenant scope is not the tenant the call is about."""
 
 
-def _require_scope(tenant_id: int) -> None:
+def require_scope(tenant_id: int) -> None:
     current = current_tenant_id()
     if is_system_scope() or current == tenant_id:
         return
     raise TenantMismatch(
-        f"tenant scope is {current!r}, call is for tenant {tenant_id}: set_tenant() first"
+        f"tenant scope is {current!r}, call is for tenant {tenant_id}: settenant_of() first"
     )
 
 
-def _tenant(tenant_id: int) -> Tenant:
+def tenant_of(tenant_id: int) -> Tenant:
     tenant = db.session.get(Tenant, tenant_id)
     if tenant is None:
         raise DocumentNotFound("Instansi")
@@ -142,10 +120,10 @@ def upload_document(
     Raises ``ContentsRefused`` / ``UploadRefused`` / :class:`DocumentRefused` (400),
     :class:`DocumentNotFound` (404), :class:`StorageUnavailable` (503).
     """
-    _require_scope(tenant_id)
+    require_scope(tenant_id)
     if document_kind is not None:
         fields = validate_contents(document_kind, fields, regulations)
-    tenant = _tenant(tenant_id)
+    tenant = tenant_of(tenant_id)
     settings = current_app.config["SIKD_SETTINGS"]
     storage = get_storage()
 
@@ -244,7 +222,7 @@ def supersede_document(
     tenant_id: int, document_id: int, reason: str, by: int | None, *, commit: bool = True
 ) -> Document:
     """Mark a document as no longer counting, with the reason. Its versions stay."""
-    _require_scope(tenant_id)
+    require_scope(tenant_id)
     reason = (reason or "").strip()
     if not reason:
         raise DocumentRefused(
@@ -257,7 +235,7 @@ def supersede_document(
         raise DocumentNotFound()
     if document.superseded:
         raise DocumentRefused("already_superseded", "Dokumen ini sudah ditandai digantikan.")
-    from sikd.clock import now
+    from sikd.core.clock import now
 
     document.superseded = True
     document.superseded_reason = reason
@@ -288,7 +266,7 @@ def cleanup_orphans(
 
     Only keys of the server-generated shape are considered. Returns the deleted keys.
     """
-    from sikd.clock import now as clock_now
+    from sikd.core.clock import now as clock_now
 
     cutoff = (now or clock_now()) - grace
     storage = get_storage()
@@ -322,175 +300,3 @@ def cleanup_orphans(
                 flush_batch()
         flush_batch()
     return removed
-
-
-# --------------------------------------------------------------------------------------
-# Letter numbers
-
-
-def next_letter_number(tenant_id: int, year: int, series: str = LETTER_SERIES) -> int:
-    """Take the next ordinal of a tenant's yearly letter series, in the caller's transaction.
-
-    ``INSERT … ON CONFLICT DO UPDATE … RETURNING``: a concurrent caller waits on the row
-    until this transaction ends, so numbers are consecutive, never duplicated, and a rolled
-    back transaction gives its number back.
-    """
-    _require_scope(tenant_id)
-    stmt = insert(LetterSequence).values(tenant_id=tenant_id, year=year, series=series, last=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[LetterSequence.tenant_id, LetterSequence.year, LetterSequence.series],
-        set_={"last": LetterSequence.last + 1},
-    ).returning(LetterSequence.last)
-    return int(db.session.execute(stmt).scalar_one())
-
-
-def format_nomor_surat(tenant_code: str, number: int, year: int) -> str:
-    unit = {KEMENDAGRI: "SJ", KEMLU: "HPI"}.get(tenant_code, f"Kerma-{tenant_code}")
-    return f"{KLASIFIKASI_KERJA_SAMA}/{number:03d}/{unit}/{year}"
-
-
-# --------------------------------------------------------------------------------------
-# Letters
-
-
-def request_letter(
-    tenant_id: int,
-    kind: str,
-    context: dict[str, Any],
-    requested_by: int | None,
-    *,
-    cooperation_id: int | None = None,
-    tanggal: date | None = None,
-    fmt: str = "pdf",
-    enqueue: Callable[..., Any] | None = None,
-) -> Letter:
-    """Number a letter now and have it rendered by a job after the commit.
-
-    ``context`` is checked first (:func:`sikd.documents.letters.check_letter_context`),
-    so a refused request takes no number.
-    """
-    from sikd.clock import now
-    from sikd.documents.letters import LETTER_KINDS, check_letter_context
-
-    _require_scope(tenant_id)
-    if kind not in LETTER_KINDS:
-        raise DocumentRefused("unknown_letter_kind", "Jenis surat tidak dikenal.")
-    if fmt not in {"pdf", "docx"}:
-        raise DocumentRefused("unknown_format", "Format surat harus PDF atau DOCX.")
-    clean = check_letter_context(kind, context)
-    tenant = _tenant(tenant_id)
-    tanggal = tanggal or now().astimezone(ZoneInfo(tenant.tz_name)).date()
-    number = next_letter_number(tenant_id, tanggal.year)
-    letter = Letter(
-        tenant_id=tenant_id,
-        kind=kind,
-        cooperation_id=cooperation_id,
-        nomor=format_nomor_surat(tenant.code, number, tanggal.year),
-        sequence_number=number,
-        tanggal=tanggal,
-        fmt=fmt,
-        context=clean,
-        status="queued",
-        progress=0,
-        requested_by=requested_by,
-    )
-    db.session.add(letter)
-    db.session.flush()
-    if enqueue is None:
-        from sikd_workers.queues import enqueue_after_commit
-
-        enqueue_after_commit(
-            "documents", "sikd_workers.documents.render_letter_job", tenant_id, letter.id
-        )
-        db.session.commit()
-    else:
-        db.session.commit()
-        enqueue(tenant_id, letter.id)
-    return letter
-
-
-def _set_progress(letter: Letter, status: str, progress: int, error: str | None = None) -> None:
-    letter.status = status
-    letter.progress = progress
-    letter.error = error
-    db.session.commit()
-
-
-def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
-    """Render a queued letter and store it as a Document of the letter's kind (idempotent)."""
-    from sikd.documents.letters import LETTER_KINDS, kop_for_tenant, render_letter
-
-    _require_scope(tenant_id)
-    letter = db.session.execute(
-        scoped(Letter, tenant_id).where(Letter.id == letter_id).with_for_update()
-    ).scalar_one_or_none()
-    if letter is None:
-        raise DocumentNotFound("Surat")
-    if letter.status == "done" and letter.document_id is not None:
-        db.session.commit()
-        return letter
-    _set_progress(letter, "rendering", 10)
-    try:
-        tenant = _tenant(tenant_id)
-        context = dict(letter.context)
-        if not context.get("kop"):
-            context["kop"] = kop_for_tenant(tenant)
-        context.update(nomor=letter.nomor, tanggal=letter.tanggal)
-        data = render_letter(letter.kind, context, fmt=letter.fmt)
-        _set_progress(letter, "rendering", 60)
-        spec = LETTER_KINDS[letter.kind]
-        label = spec.label
-        # The nomor belongs to the issuer (its yearly sequence); the rendered letter belongs
-        # to the cooperation's record, which its initiating tenant owns.
-        owner_id = _cooperation_owner(letter.cooperation_id) or tenant_id
-        with tenant_scope(owner_id):
-            version = _store_rendered_letter(owner_id, letter, spec, label, context, data)
-        letter.document_id = version.document_id
-        _set_progress(letter, "done", 100)
-    except Exception as exc:
-        db.session.rollback()
-        letter = db.session.execute(
-            scoped(Letter, tenant_id).where(Letter.id == letter_id)
-        ).scalar_one()
-        message = (
-            str(exc)
-            if isinstance(exc, StorageUnavailable | DocumentRefused)
-            else "Surat gagal dibuat karena kesalahan sistem. Coba buat ulang suratnya."
-        )
-        _set_progress(letter, "failed", letter.progress, f"Surat gagal dibuat: {message}")
-        raise
-    return letter
-
-
-def _cooperation_owner(cooperation_id: int | None) -> int | None:
-    if cooperation_id is None:
-        return None
-    from sikd.cooperations.models import Cooperation
-
-    with system_scope():
-        return db.session.scalar(
-            select(Cooperation.tenant_id).where(Cooperation.id == cooperation_id)
-        )
-
-
-def _store_rendered_letter(
-    owner_id: int, letter: Letter, spec: Any, label: str, context: dict[str, Any], data: bytes
-) -> DocumentVersion:
-    from sikd.documents.letters import letter_parts
-
-    return upload_document(
-        owner_id,
-        letter.cooperation_id,
-        spec.filed_as,
-        None,
-        io.BytesIO(data),
-        f"{label} {letter.nomor.replace('/', '-')}.{letter.fmt}",
-        letter.requested_by,
-        fields={  # the rulebook's fields of a surat
-            "nomor_surat": letter.nomor,
-            "tanggal_surat": letter.tanggal.isoformat(),
-            "perihal": letter_parts(letter.kind, context).perihal,
-        },
-        title=f"{label} {letter.nomor}",
-        commit=False,
-    )

@@ -12,7 +12,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from sikd.config import REPO_ROOT
+from sikd.core.config import REPO_ROOT
 
 from .calendar import UNITS, WorkingCalendar
 from .loader import RULES_DIR, MergedRulebook, check_all, check_file, effective_rulebook

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sikd.extensions import db
+from sikd.core.extensions import db
+from sikd.rules.calendar import WorkingCalendar
 
 
 class CalendarOverride(db.Model):
@@ -54,3 +56,11 @@ def remove_override(day: date) -> bool:
     db.session.delete(row)
     db.session.commit()
     return True
+
+
+def working_calendar() -> WorkingCalendar:
+    """The calendar in force: public holidays, cuti bersama as configured, operator overrides."""
+    settings = current_app.config["SIKD_SETTINGS"]
+    return WorkingCalendar(
+        cuti_bersama=settings.cuti_bersama_is_workday_off, overrides=load_overrides()
+    )

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from sikd import clock
 from sikd.accounts.models import User
 from sikd.audit import services as audit
-from sikd.cooperations.models import RulebookVersion
-from sikd.extensions import db
+from sikd.core import clock
+from sikd.core.extensions import db
 from sikd.rules.loader import RULES_DIR, RuleError, check_file, effective_rulebook, tenant_chain
+from sikd.rules.models import RulebookVersion
 from sikd.tenancy.scope import tenant_scope
 
 

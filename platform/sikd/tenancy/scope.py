@@ -54,7 +54,7 @@ def _set_scope_on_begin(session: Session, transaction: Any, connection: Any) -> 
 def _reapply_if_in_transaction(on_exit: bool = False) -> None:
     from sqlalchemy.exc import DBAPIError
 
-    from sikd.extensions import db
+    from sikd.core.extensions import db
 
     try:
         session = db.session()

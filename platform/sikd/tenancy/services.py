@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from sikd.config import REPO_ROOT
-from sikd.extensions import db
+from sikd.core.config import REPO_ROOT
+from sikd.core.extensions import db
 from sikd.tenancy.models import TENANT_KINDS, TIMEZONES, Tenant
 from sikd.tenancy.scope import system_scope
 

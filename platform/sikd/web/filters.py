@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g
 
-from sikd import clock
-from sikd.documents.indonesian import format_tanggal
+from sikd.core import clock
+from sikd.core.i18n import country_name, format_tanggal, rupiah
 from sikd.tenancy.models import TIMEZONES
 
 TYPE_LABELS = {
@@ -86,39 +85,6 @@ PRAKARSA_ORIGINS = [
     ("melalui_kemlu", "Mitra melalui Kementerian Luar Negeri"),
     ("mitra", "Mitra dalam negeri (pihak ketiga atau daerah lain)"),
 ]
-#: Countries SIKD's partners most often come from, in Indonesian; other codes show as-is.
-COUNTRIES = {
-    "AE": "Uni Emirat Arab",
-    "AU": "Australia",
-    "BE": "Belgia",
-    "BN": "Brunei Darussalam",
-    "CA": "Kanada",
-    "CN": "Tiongkok",
-    "DE": "Jerman",
-    "EG": "Mesir",
-    "ES": "Spanyol",
-    "FR": "Prancis",
-    "GB": "Britania Raya",
-    "IN": "India",
-    "IT": "Italia",
-    "JP": "Jepang",
-    "KR": "Korea Selatan",
-    "MY": "Malaysia",
-    "NL": "Belanda",
-    "NZ": "Selandia Baru",
-    "PH": "Filipina",
-    "QA": "Qatar",
-    "SA": "Arab Saudi",
-    "SG": "Singapura",
-    "TH": "Thailand",
-    "TL": "Timor-Leste",
-    "TR": "Turki",
-    "TW": "Taiwan",
-    "US": "Amerika Serikat",
-    "VN": "Vietnam",
-}
-
-
 def humanize(code: str | None) -> str:
     """``surat_permohonan_dprd`` → ``Surat permohonan dprd`` for codes without a label."""
     if not code:
@@ -160,9 +126,9 @@ def tanggal_waktu(value: datetime | None, tz_code: str | None = None) -> str:
 def cal():
     """The working-day calendar, built once per request."""
     if "sikd_calendar" not in g:
-        from sikd.cooperations.services import calendar
+        from sikd.rules.overrides import working_calendar
 
-        g.sikd_calendar = calendar()
+        g.sikd_calendar = working_calendar()
     return g.sikd_calendar
 
 
@@ -214,20 +180,14 @@ def sisa(
 def country(code: str | None) -> str:
     if not code:
         return "-"
-    name = COUNTRIES.get(code.upper())
+    name = country_name(code)
     return f"{name} ({code.upper()})" if name else code.upper()
-
-
-def rupiah(value: Any) -> str:
-    if value in (None, ""):
-        return "-"
-    return "Rp" + f"{int(value):,}".replace(",", ".")
 
 
 def register_filters(bp: Blueprint) -> None:
     """Make the filters available in every template (registered with the web blueprint)."""
-    from sikd.accounts.roles import role_label
-    from sikd.cooperations.services import LEVEL_LABELS
+    from sikd.workflow.roles import role_label
+    from sikd.workflow.rulebook import LEVEL_LABELS
 
     filters = {
         "tanggal": tanggal,

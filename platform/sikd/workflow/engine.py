@@ -47,6 +47,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .roles import role_label as _role_label
 from .types import (
     ACTION_KINDS,
     EXPIRY_KINDS,
@@ -66,14 +67,6 @@ from .types import (
     RulebookError,
     SkippedStage,
 )
-
-try:  # labels for messages; pure data, but keep the engine importable on its own
-    from sikd.accounts.roles import role_label as _role_label
-except ImportError:  # pragma: no cover
-
-    def _role_label(code: str) -> str:
-        return code
-
 
 LEVEL_LABELS = {
     "own": "pemerintah daerah pemrakarsa",

@@ -1,0 +1,110 @@
+"""Who may see and who may act: the one place for it.
+
+A tenant sees a cooperation it owns, or one it holds an explicit grant for (its provinsi,
+Kemendagri, Kemlu once the cooperation was sent there). Row-level security applies the same rule
+underneath, and :func:`visible_query` applies it in the application, so either layer alone
+stops a leak. Acting needs a relation (the level the user's tenant stands at) *and* a role the
+rulebook names for the stage — the engine checks the latter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+
+from sikd.accounts.models import User
+from sikd.cooperations.models import Cooperation, CooperationAccess
+from sikd.core.errors import NotFound
+from sikd.core.extensions import db
+from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+from sikd.tenancy.scope import current_tenant_id, is_system_scope, system_scope
+from sikd.workflow.types import Actor
+
+NOT_VISIBLE = "Kerja sama tidak ditemukan atau tidak dapat Anda lihat."
+
+
+def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:
+    """How the user's tenant relates to the cooperation, or None when it has no relation."""
+    if user_tenant.id == coop.tenant_id:
+        return "own"
+    if coop.tenant.parent_id == user_tenant.id:
+        return "provinsi"
+    if user_tenant.code == KEMENDAGRI:
+        return "kemendagri"
+    if user_tenant.code == KEMLU:
+        return "kemlu"
+    return None
+
+
+def actor_for(user: User, coop: Cooperation) -> Actor | None:
+    level = actor_level(user.tenant, coop)
+    if level is None:
+        return None
+    return Actor(roles=frozenset(user.roles), level=level)
+
+
+def visibility_filter(tenant_id: int | None = None):
+    """The application-side rule: owned by the tenant, or granted to it."""
+    tenant_id = tenant_id if tenant_id is not None else current_tenant_id()
+    granted = exists().where(
+        CooperationAccess.cooperation_id == Cooperation.id,
+        CooperationAccess.tenant_id == tenant_id,
+    )
+    return or_(Cooperation.tenant_id == tenant_id, granted)
+
+
+def visible_query():
+    """Every cooperation the current tenant may see (RLS applies the same rule underneath)."""
+    query = select(Cooperation)
+    if is_system_scope():
+        return query
+    return query.where(visibility_filter())
+
+
+def get_visible(coop_id: int, for_update: bool = False) -> Cooperation:
+    """The cooperation if the current tenant may see it, else :class:`NotFound`."""
+    query = visible_query().where(Cooperation.id == coop_id)
+    if for_update:
+        query = query.with_for_update(of=Cooperation)
+    coop = db.session.scalar(query)
+    if coop is None:
+        raise NotFound("not_found", NOT_VISIBLE)
+    return coop
+
+
+def acting_on(user: User, coop_id: int) -> tuple[Cooperation, Actor]:
+    """The cooperation locked for an action and the user's standing on it; 404 without one."""
+    coop = get_visible(coop_id, for_update=True)  # serialises concurrent actors on this row
+    actor = actor_for(user, coop)
+    if actor is None:
+        raise NotFound("not_found", NOT_VISIBLE)
+    return coop, actor
+
+
+def parent_provinsi(tenant: Tenant) -> Tenant | None:
+    return tenant.parent if tenant.is_kabkota else None
+
+
+def grant(coop: Cooperation, grantee: Tenant | None, reason: str, now: datetime) -> None:
+    """Let ``grantee`` see the cooperation (once); the owner needs no grant."""
+    if grantee is None or grantee.id == coop.tenant_id:
+        return
+    with system_scope():
+        already = db.session.scalar(
+            select(CooperationAccess.id).where(
+                CooperationAccess.tenant_id == grantee.id,
+                CooperationAccess.cooperation_id == coop.id,
+            )
+        )
+        if already is None:
+            db.session.add(
+                CooperationAccess(
+                    tenant_id=grantee.id,
+                    cooperation_id=coop.id,
+                    owner_tenant_id=coop.tenant_id,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+            db.session.flush()

@@ -1,0 +1,176 @@
+"""What the cooperation pages share: the blueprint, list rows with what is left of each
+deadline, and the context of the detail page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from sikd.cooperations.access import actor_level, get_visible
+from sikd.cooperations.actions import available_actions
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.queries import timeline
+from sikd.cooperations.state import rules_of
+from sikd.core import clock
+from sikd.core.errors import NotFound, render_error
+from sikd.core.extensions import db
+from sikd.deadlines.models import Deadline, DeadlineStatus
+from sikd.routing.services import last_direct_route
+from sikd.rules.models import RulebookVersion
+from sikd.web.filters import sisa, tanggal
+from sikd.web.panels import detail_panels_context
+from sikd.workflow.rulebook import Rulebook
+
+bp = Blueprint("cooperation_pages", __name__, template_folder="templates")
+
+
+def visible_or_none(coop_id: int) -> Cooperation | None:
+    try:
+        return get_visible(coop_id)
+    except NotFound:
+        return None
+
+
+def not_found_page():
+    return render_error(
+        404,
+        "Kerja sama ini tidak ada atau tidak dapat Anda lihat dari instansi Anda. "
+        "Cari di Daftar Kerja Sama atau kembali ke Kotak Masuk.",
+    )
+
+
+def _preload_rulebooks(coops: Iterable[Cooperation]) -> None:
+    """One query for the rulebooks of a list of cooperations (instead of one each)."""
+    ids = {c.rulebook_version_id for c in coops}
+    if ids:
+        db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(ids))).all()
+
+
+def _current_deadlines(coops: list[Cooperation]) -> dict[int, Deadline]:
+    """The earliest open deadline of each cooperation's current stage."""
+    if not coops:
+        return {}
+    rows = db.session.scalars(
+        select(Deadline)
+        .where(
+            Deadline.cooperation_id.in_([c.id for c in coops]),
+            Deadline.status == DeadlineStatus.OPEN,
+        )
+        .order_by(Deadline.due_at)
+    ).all()
+    stage_of = {c.id: c.stage for c in coops}
+    out: dict[int, Deadline] = {}
+    for row in rows:
+        if row.stage == stage_of.get(row.cooperation_id) and row.cooperation_id not in out:
+            out[row.cooperation_id] = row
+    return out
+
+
+def _row(coop: Cooperation, deadline: Deadline | None, now=None) -> dict[str, Any]:
+    return {
+        "coop": coop,
+        "stage_label": rules_of(coop).label_of(coop.process, coop.stage),
+        "deadline": deadline,
+        "sisa": sisa(
+            deadline.due_at if deadline else None,
+            (deadline.spec or {}).get("unit") if deadline else None,
+            coop.tenant.timezone,
+            now,
+        ),
+    }
+
+
+def rows_of(coops: list[Cooperation]) -> list[dict[str, Any]]:
+    _preload_rulebooks(coops)
+    deadlines = _current_deadlines(coops)
+    now = clock.now()
+    return [_row(c, deadlines.get(c.id), now) for c in coops]
+
+
+def by_deadline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(
+        rows, key=lambda r: (r["deadline"] is None, r["deadline"].due_at if r["deadline"] else 0)
+    )
+
+
+def routed_direct_notice(coop: Cooperation) -> str | None:
+    """For the Gubernur's office: the submission already went to Kemendagri on its own."""
+    if actor_level(current_user.tenant, coop) != "provinsi" or coop.holder_level == "provinsi":
+        return None
+    hop = last_direct_route(coop.id)
+    if hop is None:
+        return None
+    return (
+        f"Pengajuan ini sudah diajukan langsung ke Kementerian Dalam Negeri pada "
+        f"{tanggal(hop.acted_at)} karena tidak diteruskan dalam 5 hari ({hop.basis}). "
+        "Anda tetap dapat melihat perkembangannya, tetapi tidak perlu meneruskannya lagi."
+    )
+
+
+def _stage_path(rules: Rulebook, coop: Cooperation, visited: set[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": stage["id"],
+            "label": stage.get("label", stage["id"]),
+            "current": stage["id"] == coop.stage,
+            "visited": stage["id"] in visited,
+            "level": stage.get("level", "own"),
+        }
+        for stage in rules.stages(coop.process)
+    ]
+
+
+def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
+    rules = rules_of(coop)
+    data = timeline(coop)
+    actions = available_actions(current_user, coop)
+    missing: list[str] = []
+    for info in actions:
+        for kind in info.missing_documents:
+            if kind not in missing:
+                missing.append(kind)
+    visited = {e.to_stage for e in data["events"]}
+    current_deadline = next(
+        (d for d in data["deadlines"] if d.status == DeadlineStatus.OPEN and d.stage == coop.stage),
+        None,
+    )
+
+    def label(stage: str | None) -> str:
+        return rules.label_of(coop.process, stage) if stage else ""
+
+    return {
+        "coop": coop,
+        "rulebook": rules.data,
+        "stage_label": label(coop.stage),
+        "label": label,
+        "action_label": lambda st, a: rules.action_label(coop.process, st, a),
+        "cite": rules.cite,
+        "events": data["events"],
+        "hops": data["hops"],
+        "deadlines": data["deadlines"],
+        "decisions": data["decisions"],
+        "current_deadline": current_deadline,
+        "actions": actions,
+        "kinds": rules.document_kinds(),
+        "missing_kinds": missing,
+        "documents": [],
+        "can_upload": False,
+        "stage_path": _stage_path(rules, coop, visited),
+        "direct_notice": routed_direct_notice(coop),
+        "objek_labels": {o["code"]: o.get("label", o["code"]) for o in rules.objek()},
+        "now": clock.now(),
+        "action_errors": {},
+        "action_values": {},
+        "open_action": None,
+        "upload_errors": {},
+        "upload_values": MultiDict(),
+        "upload_kind": None,
+        "top_error": None,
+        **detail_panels_context(coop),
+        **extra,
+    }

@@ -1,0 +1,169 @@
+"""Kotak Masuk, the register, the detail page of a cooperation, and taking an action on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from sikd.cooperations import forms
+from sikd.cooperations.actions import available_actions, perform_action
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.pages import (
+    bp,
+    by_deadline,
+    detail_context,
+    not_found_page,
+    routed_direct_notice,
+    rows_of,
+    visible_or_none,
+)
+from sikd.cooperations.queries import filtered_cooperations, inbox
+from sikd.cooperations.queues import gubernur_page
+from sikd.cooperations.state import rules_of
+from sikd.core import clock
+from sikd.core.errors import AppError, NotFound
+from sikd.core.extensions import db
+from sikd.core.i18n import partner_countries
+from sikd.rules.loader import effective_rulebook
+from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
+
+# --- Kotak Masuk ------------------------------------------------------------------------------
+
+
+@bp.route("/beranda")
+@login_required
+def home():
+    """Kotak Masuk: what waits for me, overdue first, with what is left of each deadline."""
+    rows = by_deadline(rows_of([i["cooperation"] for i in inbox(current_user)]))
+    return render_template("cooperations/inbox.html", rows=rows, tenant=current_user.tenant)
+
+
+# --- Daftar Kerja Sama ----------------------------------------------------------------------
+
+
+def _register_args() -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    for key in ("type", "stage", "partner_country", "status", "q", "tenant", "provinsi", "flag"):
+        value = (request.args.get(key) or "").strip()
+        if value:
+            args[key] = value
+    year = request.args.get("year", type=int)
+    if year:
+        args["year"] = year
+    if request.args.get("overdue") == "1":
+        args["overdue"] = True
+    args["page"] = max(request.args.get("page", 1, type=int) or 1, 1)
+    args["per_page"] = 25
+    return args
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    code = current_user.tenant.code if current_user.tenant.is_daerah else "national"
+    rulebook = effective_rulebook(code).data
+    seen: dict[str, str] = {}
+    for proc in rulebook["processes"].values():
+        for stage in proc["stages"]:
+            seen.setdefault(stage["id"], stage.get("label", stage["id"]))
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+@bp.route("/kerja-sama")
+@login_required
+def register():
+    args = _register_args()
+    coops, total = filtered_cooperations(args)
+    pages = max((total + args["per_page"] - 1) // args["per_page"], 1)
+    return render_template(
+        "cooperations/register.html",
+        rows=rows_of(coops),
+        total=total,
+        args=args,
+        page=args["page"],
+        pages=pages,
+        stage_choices=_stage_choices(),
+        type_labels=TYPE_LABELS,
+        status_labels=STATUS_LABELS,
+        countries=partner_countries(),
+        query=request.args.to_dict(),
+        this_year=clock.now().year,
+    )
+
+
+# --- Detail and actions ------------------------------------------------------------------------
+
+
+@bp.route("/kerja-sama/<int:coop_id>")
+@login_required
+def detail(coop_id: int):
+    coop = visible_or_none(coop_id)
+    if coop is None:
+        return not_found_page()
+    return render_template("cooperations/detail.html", **detail_context(coop))
+
+
+@bp.post("/kerja-sama/<int:coop_id>/tindakan/<action>")
+@login_required
+def act(coop_id: int, action: str):
+    coop = visible_or_none(coop_id)
+    if coop is None:
+        return not_found_page()
+    info = next((a for a in available_actions(current_user, coop) if a.id == action), None)
+    values = forms.action_inputs(info.inputs if info else (), request.form)
+    expected = request.form.get("expected_version", type=int)
+    back = request.form.get("kembali", "")
+    try:
+        coop = perform_action(current_user, coop_id, action, values, expected)
+    except NotFound:
+        db.session.rollback()
+        return not_found_page()
+    except AppError as exc:
+        db.session.rollback()
+        coop = visible_or_none(coop_id)
+        if coop is None:
+            return not_found_page()
+        return _render_refusal(coop, action, exc, back)
+    label = info.label if info else action
+    flash(
+        f"Tindakan «{label}» tercatat. Tahap sekarang: "
+        f"{rules_of(coop).label_of(coop.process, coop.stage)} ({coop.holder_tenant.name}).",
+        "success",
+    )
+    if back == "gubernur":
+        return redirect(url_for("cooperation_pages.gubernur_queue"))
+    if back == "kemlu":
+        return redirect(url_for("cooperation_pages.kemlu_queue"))
+    return redirect(url_for("cooperation_pages.detail", coop_id=coop.id))
+
+
+def _refusal_text(coop: Cooperation, exc: AppError) -> tuple[str, str]:
+    """(title, message) for a refusal; a stale form of a Gubernur whose submission already went
+    direct is told that, rather than only that the data changed."""
+    if exc.status == 409:
+        notice = routed_direct_notice(coop)
+        if notice and exc.code in ("stale_state", "already_routed_directly", "wrong_level"):
+            return "Sudah diajukan langsung", notice
+        return "Data sudah berubah", exc.message
+    if exc.status == 403:
+        return "Tindakan tidak diizinkan untuk peran Anda", exc.message
+    return "Tindakan belum dapat dilakukan", exc.message
+
+
+def _render_refusal(coop: Cooperation, action: str, exc: AppError, back: str):
+    title, message = _refusal_text(coop, exc)
+    top = {"title": title, "message": message, "status": exc.status, "missing": exc.missing}
+    values = request.form
+    if back == "gubernur":
+        return gubernur_page(
+            row_errors={coop.id: {"action": action, "top": top, "form": values, "exc": exc}},
+            status=exc.status,
+        )
+    ctx = detail_context(
+        coop,
+        top_error=top,
+        action_errors={action: exc.field_errors},
+        action_values={action: values},
+        open_action=action,
+    )
+    return render_template("cooperations/detail.html", **ctx), exc.status

@@ -1,0 +1,109 @@
+"""Named RQ queues, enqueueing that waits for the database commit, and the jobs' app context.
+
+Jobs take ids (tenant id + object id), never ORM objects; each opens its own app context with
+:func:`app_context` and re-checks the tenant. Jobs are named by their dotted path
+(``"sikd.notifications.tasks.send_notification_email"``), so nothing here imports a feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from rq import Queue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+QUEUE_NAMES = ("default", "notifications", "deadlines", "documents")
+
+_app: Flask | None = None
+_app_factory: Callable[[], Flask] | None = None
+
+
+def set_app_factory(factory: Callable[[], Flask]) -> None:
+    """The worker process says how to build its app (``sikd.create_app``) before any job runs."""
+    global _app_factory
+    _app_factory = factory
+
+
+def set_app(app: Flask | None) -> None:
+    """Use this app for jobs run outside any app context (a test's thread, a worker)."""
+    global _app
+    _app = app
+
+
+def get_app() -> Flask:
+    global _app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    if _app is None:
+        if _app_factory is None:
+            raise RuntimeError(
+                "Tidak ada aplikasi untuk menjalankan tugas: panggil set_app_factory()."
+            )
+        _app = _app_factory()
+    return _app
+
+
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    """The job's own app context; re-uses the caller's when a test runs a job inline."""
+    if has_app_context():
+        yield current_app._get_current_object()  # type: ignore[attr-defined]
+        return
+    app = get_app()
+    with app.app_context():
+        yield app
+
+
+def init_queues(app: Flask) -> None:
+    settings = app.config["SIKD_SETTINGS"]
+    if settings.redis_url is None:
+        raise RuntimeError("SIKD_REDIS_URL belum diisi.")
+    app.extensions["sikd_redis"] = Redis.from_url(settings.redis_url)
+
+
+def get_redis() -> Redis:
+    return current_app.extensions["sikd_redis"]
+
+
+def get_queue(name: str = "default") -> Queue:
+    if name not in QUEUE_NAMES:
+        raise ValueError(f"unknown queue {name!r}")
+    return Queue(name, connection=get_redis())
+
+
+def enqueue_now(queue: str, func: Callable[..., Any] | str, *args: Any, **kwargs: Any):
+    return get_queue(queue).enqueue(func, *args, **kwargs)
+
+
+def enqueue_after_commit(
+    queue: str, func: Callable[..., Any] | str, *args: Any, **kwargs: Any
+) -> None:
+    """Enqueue once the current transaction commits; dropped if it rolls back."""
+    from sikd.core.extensions import db
+
+    session = db.session()
+    session.info.setdefault("sikd_pending_jobs", []).append((queue, func, args, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_pending_jobs(session: Session) -> None:
+    pending = session.info.pop("sikd_pending_jobs", [])
+    for queue, func, args, kwargs in pending:
+        try:
+            enqueue_now(queue, func, *args, **kwargs)
+        except Exception:
+            current_app.logger.exception(
+                "Gagal memasukkan tugas %s ke antrean %s; sapuan berkala akan mengejarnya",
+                func,
+                queue,
+            )
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_jobs(session: Session) -> None:
+    session.info.pop("sikd_pending_jobs", None)

@@ -1,0 +1,275 @@
+"""Documents of a cooperation: upload (streamed), list, download (authorized, audited)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from sikd.cooperations.access import actor_level, get_visible
+from sikd.cooperations.history import record_on_cooperation
+from sikd.core.api import api_login_required, cooperation_error, error_response
+from sikd.core.errors import AppError, upload_limit_message
+from sikd.core.extensions import db
+from sikd.core.storage import StorageUnavailable
+from sikd.documents.contents import ContentsRefused
+from sikd.documents.models import Document, DocumentVersion
+from sikd.documents.services import (
+    DocumentNotFound,
+    DocumentRefused,
+    supersede_document,
+)
+from sikd.documents.uploads import (
+    download_link,
+    link_seconds,
+    link_serializer,
+    request_cooperation_letter,
+    send_version,
+    store_upload,
+)
+from sikd.documents.validation import UploadRefused
+from sikd.tenancy.scope import tenant_scope
+
+blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
+
+
+def document_dict(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "title": doc.title,
+        "stage": doc.stage,
+        "superseded": doc.superseded,
+        "superseded_reason": doc.superseded_reason,
+        "versions": [
+            {
+                "id": v.id,
+                "number": v.number,
+                "filename": v.filename,
+                "content_type": v.content_type,
+                "size": v.size,
+                "sha256": v.sha256,
+                "uploaded_at": v.uploaded_at.isoformat(),
+                "fields": v.fields,
+                "download": f"/api/v1/documents/{doc.id}/versions/{v.id}/download",
+            }
+            for v in sorted(doc.versions, key=lambda v: v.number)
+        ],
+        "current_version_id": doc.current_version_id,
+    }
+
+
+def upload_error(exc: Exception):
+    if isinstance(exc, AppError):
+        return cooperation_error(exc)
+    if isinstance(exc, ContentsRefused):
+        return error_response("invalid_contents", exc.message, 422, errors=exc.errors)
+    if isinstance(exc, UploadRefused | DocumentRefused):
+        return error_response(exc.code, exc.message, 422, errors={"file": [exc.message]})
+    if isinstance(exc, StorageUnavailable):
+        return error_response("storage_unavailable", str(exc), 503)
+    if isinstance(exc, DocumentNotFound):
+        return error_response("not_found", str(exc), 404)
+    if isinstance(exc, RequestEntityTooLarge):
+        return error_response(
+            "too_large", upload_limit_message(), 413, errors={"file": [upload_limit_message()]}
+        )
+    raise exc
+
+
+@blp.route("/cooperations/<int:coop_id>/documents")
+class CooperationDocuments(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, coop_id):
+        coop = get_visible(coop_id)
+        docs = db.session.scalars(
+            select(Document).where(Document.cooperation_id == coop.id).order_by(Document.created_at)
+        ).all()
+        return {"items": [document_dict(d) for d in docs]}
+
+    def post(self, coop_id):
+        """Unggah berkas (multipart: kind, file, fields = JSON isi terstruktur, document_id untuk versi baru)."""
+        try:
+            coop = get_visible(coop_id)
+            upload = request.files.get("file")
+            if upload is None or not upload.filename:
+                return error_response(
+                    "file_required",
+                    "Pilih berkas yang akan diunggah.",
+                    422,
+                    errors={"file": ["Wajib diisi."]},
+                )
+            try:
+                fields = json.loads(request.form.get("fields") or "{}")
+            except ValueError:
+                return error_response(
+                    "invalid_fields",
+                    "Isian 'fields' harus JSON yang sah.",
+                    422,
+                    errors={"fields": ["JSON tidak sah."]},
+                )
+            doc_id = request.form.get("document_id", type=int)
+            version = store_upload(
+                current_user,
+                coop,
+                request.form.get("kind", ""),
+                upload.stream,
+                upload.filename,
+                fields,
+                doc_id,
+            )
+        except Exception as exc:  # noqa: BLE001 - mapped to a JSON refusal or re-raised
+            db.session.rollback()
+            return upload_error(exc)
+        return document_dict(db.session.get(Document, version.document_id)), 201
+
+
+@blp.route("/documents/<int:doc_id>/versions/<int:version_id>/download")
+class Download(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, doc_id, version_id):
+        """Unduh: izin diperiksa dulu (sama dengan izin melihat kerja samanya), lalu tautan singkat."""
+        return send_version(doc_id, version_id)
+
+
+@blp.route("/documents/<int:doc_id>/supersede")
+class Supersede(MethodView):
+    decorators = [api_login_required]
+
+    def post(self, doc_id):
+        """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
+        doc = db.session.get(Document, doc_id)
+        if doc is None or doc.cooperation_id is None:
+            return error_response(
+                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        try:
+            coop = get_visible(doc.cooperation_id)
+            if actor_level(current_user.tenant, coop) != "own":
+                raise AppError(
+                    "role_not_allowed",
+                    "Hanya instansi pemrakarsa yang dapat mengganti dokumennya.",
+                    status=403,
+                )
+            reason = (request.get_json(silent=True) or {}).get("reason", "")
+            with tenant_scope(coop.tenant_id):
+                supersede_document(coop.tenant_id, doc.id, reason, current_user.id, commit=False)
+            record_on_cooperation(
+                coop,
+                current_user,
+                "document.superseded",
+                "document",
+                doc.id,
+                f"{doc.title} digantikan: {reason}",
+            )
+            db.session.commit()
+        except Exception as exc:  # noqa: BLE001
+            db.session.rollback()
+            return upload_error(exc)
+        return document_dict(doc)
+
+
+# --- generated letters --------------------------------------------------------------------
+
+
+def letter_dict(letter) -> dict:
+    return {
+        "id": letter.id,
+        "kind": letter.kind,
+        "nomor": letter.nomor,
+        "tanggal": letter.tanggal.isoformat(),
+        "status": letter.status,
+        "progress": letter.progress,
+        "document_id": letter.document_id,
+        "error": letter.error,
+        "cooperation_id": letter.cooperation_id,
+    }
+
+
+@blp.route("/cooperations/<int:coop_id>/letters")
+class CooperationLetters(MethodView):
+    decorators = [api_login_required]
+
+    def post(self, coop_id):
+        """Buat surat dari templat (nomor dari urutan tahunan instansi Anda); dirender oleh pekerja."""
+        body = request.get_json(silent=True) or {}
+        try:
+            coop = get_visible(coop_id)
+            letter = request_cooperation_letter(
+                current_user,
+                coop,
+                body.get("kind", ""),
+                body.get("context") or {},
+                body.get("fmt", "pdf"),
+            )
+        except DocumentRefused as exc:
+            db.session.rollback()
+            return error_response(exc.code, exc.message, 422)
+        return letter_dict(letter), 202
+
+
+@blp.route("/letters/<int:letter_id>")
+class LetterStatus(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, letter_id):
+        """Kemajuan pembuatan surat: queued → rendering → done (atau failed dengan alasannya)."""
+        from sikd.documents.models import Letter
+
+        letter = db.session.get(Letter, letter_id)  # RLS: only the issuing tenant sees it
+        if letter is None:
+            return error_response(
+                "not_found", "Surat tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        return letter_dict(letter)
+
+
+# --- short-lived download links (see sikd.documents.uploads) ------------------------------
+
+
+@blp.route("/documents/<int:doc_id>/versions/<int:version_id>/link")
+class DownloadLink(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, doc_id, version_id):
+        """Tautan unduh berumur pendek untuk Anda sendiri (default 5 menit)."""
+        version = db.session.scalar(
+            select(DocumentVersion).where(
+                DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
+            )
+        )
+        doc = db.session.get(Document, doc_id) if version is not None else None
+        if doc is None or doc.cooperation_id is None:
+            return error_response(
+                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+            )
+        get_visible(doc.cooperation_id)
+        return {
+            "url": download_link(doc_id, version_id, current_user.id),
+            "expires_in_seconds": link_seconds(),
+        }
+
+
+def follow_download_link(token: str):
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        doc_id, version_id, user_id = link_serializer().loads(token, max_age=link_seconds())
+    except SignatureExpired:
+        return error_response(
+            "link_expired",
+            "Tautan unduh sudah kedaluwarsa. Buka kembali halaman dokumen untuk tautan baru.",
+            410,
+        )
+    except BadSignature:
+        return error_response("not_found", "Tautan unduh tidak sah.", 404)
+    if not current_user.is_authenticated or current_user.id != user_id:
+        return error_response("not_found", "Tautan unduh ini bukan untuk akun Anda.", 404)
+    return send_version(doc_id, version_id)

@@ -1,0 +1,75 @@
+"""Notification rows: the in-app list and the e-mail outbox (sent by a job after commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from sikd.core.extensions import db
+from sikd.core.jobs import enqueue_after_commit
+from sikd.notifications.models import EmailStatus, Notification
+from sikd.tenancy.scope import tenant_scope
+
+SEND_EMAIL = "sikd.notifications.tasks.send_notification_email"
+
+
+def add_notification(
+    tenant_id: int,
+    coop: Any | None,
+    kind: str,
+    title: str,
+    body: str,
+    roles: list[str],
+    now: datetime,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """A notification for the users of ``tenant_id`` holding one of ``roles`` (all when empty)."""
+    with tenant_scope(tenant_id):
+        note = Notification(
+            tenant_id=tenant_id,
+            cooperation_id=coop.id if coop else None,
+            cooperation_tenant_id=coop.tenant_id if coop else None,
+            recipient_roles=list(roles),
+            kind=kind,
+            title=title,
+            body=body,
+            created_at=now,
+            read_by=[],
+            email_status=EmailStatus.PENDING,
+            dedupe_key=dedupe_key,
+        )
+        db.session.add(note)
+        db.session.flush()
+    enqueue_after_commit("notifications", SEND_EMAIL, tenant_id, note.id)
+    return note
+
+
+def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(
+                Notification.tenant_id == user.tenant_id,
+                or_(
+                    Notification.recipient_roles == [],
+                    Notification.recipient_roles.overlap(user.roles),
+                ),
+            )
+            .order_by(Notification.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_notifications_read(user: Any, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (these ids, or all) as read by this user."""
+    rows = [n for n in notifications_for(user, limit=500) if ids is None or n.id in ids]
+    count = 0
+    for note in rows:
+        if user.id not in (note.read_by or []):
+            note.read_by = [*(note.read_by or []), user.id]
+            count += 1
+    db.session.commit()
+    return count

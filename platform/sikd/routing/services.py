@@ -1,0 +1,99 @@
+"""The route of a cooperation: who holds it at each level, since when, and how each hop ended.
+
+A hop is opened when a level receives the cooperation and closed when that level acts on it
+(forwarded, returned, decided) or when the system routes around it (``routed_directly``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from sikd.core.extensions import db
+from sikd.routing.models import RoutingHop
+from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+
+ROUTED_DIRECTLY = "routed_directly"
+
+
+def tenant_by_code(code: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.code == code))
+
+
+def holder_tenant(level: str, owner: Tenant) -> Tenant:
+    """The tenant that holds a cooperation of ``owner`` at ``level`` of the route."""
+    if level == "provinsi":
+        return owner.parent or owner
+    if level == "kemendagri":
+        return tenant_by_code(KEMENDAGRI)
+    if level == "kemlu":
+        return tenant_by_code(KEMLU)
+    return owner
+
+
+def open_hop(
+    coop: Any,
+    stage: str,
+    level: str,
+    holder: Tenant,
+    roles: list[str],
+    now: datetime,
+    due: datetime | None = None,
+) -> RoutingHop:
+    hop = RoutingHop(
+        tenant_id=coop.tenant_id,
+        cooperation_id=coop.id,
+        stage=stage,
+        level=level,
+        holder_tenant_id=holder.id,
+        holder_roles=list(roles),
+        received_at=now,
+        due_at=due,
+    )
+    db.session.add(hop)
+    return hop
+
+
+def current_hop(coop_id: int) -> RoutingHop | None:
+    """The hop still waiting for its holder to act, if any."""
+    return db.session.scalar(
+        select(RoutingHop)
+        .where(RoutingHop.cooperation_id == coop_id, RoutingHop.acted_at.is_(None))
+        .order_by(RoutingHop.received_at.desc())
+        .limit(1)
+    )
+
+
+def close_hop(hop: RoutingHop | None, now: datetime, outcome: str, note: str | None, basis: str):
+    if hop is None:
+        return
+    hop.acted_at = now
+    hop.outcome = outcome
+    hop.note = note
+    hop.basis = basis
+
+
+def last_direct_route(coop_id: int) -> RoutingHop | None:
+    """The Gubernur's hop that the system closed by submitting directly to Kemendagri."""
+    return db.session.scalar(
+        select(RoutingHop)
+        .where(
+            RoutingHop.cooperation_id == coop_id,
+            RoutingHop.level == "provinsi",
+            RoutingHop.outcome == ROUTED_DIRECTLY,
+        )
+        .order_by(RoutingHop.received_at.desc())
+        .limit(1)
+    )
+
+
+def hops_of(coop_id: int) -> list[RoutingHop]:
+    return list(
+        db.session.scalars(
+            select(RoutingHop)
+            .where(RoutingHop.cooperation_id == coop_id)
+            .order_by(RoutingHop.received_at, RoutingHop.id)
+        )
+    )
