@@ -85,6 +85,8 @@ PRAKARSA_ORIGINS = [
     ("melalui_kemlu", "Mitra melalui Kementerian Luar Negeri"),
     ("mitra", "Mitra dalam negeri (pihak ketiga atau daerah lain)"),
 ]
+
+
 def humanize(code: str | None) -> str:
     """``surat_permohonan_dprd`` → ``Surat permohonan dprd`` for codes without a label."""
     if not code:
