@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from sikd.accounts.models import User
-from sikd.accounts.roles import ROLES
+from sikd.workflow.roles import ROLES
 from sikd.accounts.services import create_user
 from sikd.extensions import db
 from sikd.tenancy.scope import system_scope

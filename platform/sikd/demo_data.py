@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from sikd import clock
 from sikd.accounts.models import User
-from sikd.accounts.roles import ROLES
+from sikd.workflow.roles import ROLES
 from sikd.accounts.services import create_user, generate_password
 from sikd.cooperations import services as svc
 from sikd.cooperations.models import Cooperation, Notification

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, fu
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sikd.accounts.roles import role_label
+from sikd.workflow.roles import role_label
 from sikd.extensions import db
 from sikd.tenancy.models import Tenant, TenantOwnedMixin
 

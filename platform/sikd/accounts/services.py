@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from sikd import clock
 from sikd.accounts.models import ApiToken, User
-from sikd.accounts.roles import ROLES
+from sikd.workflow.roles import ROLES
 from sikd.audit import services as audit
 from sikd.extensions import db
 from sikd.tenancy.models import Tenant

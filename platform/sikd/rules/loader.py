@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from sikd.config import REPO_ROOT
+from sikd.workflow.rulebook import render_basis
 
 from .schemas import (
-    REGULATION_TOKEN,
     RulebookInvalid,
     RuleError,
     deadlines_of,
@@ -76,11 +76,6 @@ class MergedRulebook:
             if s["id"] == stage_id:
                 return s
         raise KeyError(f"{process}.{stage_id}")
-
-
-def render_basis(basis: str, regulations: Mapping[str, str]) -> str:
-    """``PMDN25 tahap 5`` → ``Permendagri 25/2020 tahap 5``."""
-    return REGULATION_TOKEN.sub(lambda m: regulations.get(m.group(0), m.group(0)), basis or "")
 
 
 def content_hash(merged: MergedRulebook | Mapping[str, Any]) -> str:

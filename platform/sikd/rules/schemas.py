@@ -16,7 +16,8 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, validate
 from marshmallow import fields as mf
 
-from sikd.accounts.roles import ROLES
+from sikd.workflow.roles import ROLES
+from sikd.workflow.rulebook import REGULATION_TOKEN
 
 LEVELS = ("own", "provinsi", "kemendagri", "kemlu", "partner")
 ACTION_KINDS = ("advance", "return", "refuse", "decide")
@@ -38,7 +39,6 @@ COOPERATION_SUBTYPES: dict[str, tuple[str, ...]] = {
 ALL_SUBTYPES = tuple(sorted({s for subs in COOPERATION_SUBTYPES.values() for s in subs}))
 
 #: A regulation key inside a basis string: capitals followed by digits (PMDN25, PERWAL57).
-REGULATION_TOKEN = re.compile(r"\b[A-Z]{2,}[0-9]+\b")
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -536,7 +536,7 @@ def _process_errors(
             if r not in roles:
                 err(
                     f"{sp}.roles[{j}]",
-                    f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.accounts.roles atau daftarkan di roles.",
+                    f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.workflow.roles atau daftarkan di roles.",
                 )
         for j, d in enumerate(s.get("requires_documents") or ()):
             if d not in kinds:
@@ -573,7 +573,7 @@ def _process_errors(
                 if r not in roles:
                     err(
                         f"{ap}.roles[{k}]",
-                        f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.accounts.roles atau daftarkan di roles.",
+                        f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.workflow.roles atau daftarkan di roles.",
                     )
             for k, d in enumerate(a.get("requires_documents") or ()):
                 if d not in kinds:

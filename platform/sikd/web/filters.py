@@ -226,7 +226,7 @@ def rupiah(value: Any) -> str:
 
 def register_filters(bp: Blueprint) -> None:
     """Make the filters available in every template (registered with the web blueprint)."""
-    from sikd.accounts.roles import role_label
+    from sikd.workflow.roles import role_label
     from sikd.cooperations.services import LEVEL_LABELS
 
     filters = {

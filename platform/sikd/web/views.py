@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from sikd import clock
 from sikd.accounts.models import User
-from sikd.accounts.roles import ROLES
+from sikd.workflow.roles import ROLES
 from sikd.api.cooperations import filtered_cooperations
 from sikd.api.documents import UPLOAD_ROLES, send_version, store_upload
 from sikd.cooperations import services as svc

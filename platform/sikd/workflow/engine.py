@@ -67,12 +67,7 @@ from .types import (
     SkippedStage,
 )
 
-try:  # labels for messages; pure data, but keep the engine importable on its own
-    from sikd.accounts.roles import role_label as _role_label
-except ImportError:  # pragma: no cover
-
-    def _role_label(code: str) -> str:
-        return code
+from .roles import role_label as _role_label
 
 
 LEVEL_LABELS = {
