@@ -16,8 +16,9 @@ from sikd.config import REPO_ROOT
 
 from .calendar import UNITS, WorkingCalendar
 from .loader import RULES_DIR, MergedRulebook, check_all, check_file, effective_rulebook
+from .meaning import deadlines_of
 from .policy import describe_deadline, display_rule
-from .schemas import RulebookInvalid, deadlines_of
+from .schemas import RulebookInvalid
 
 REGIONS_CSV = REPO_ROOT / "tenants" / "regions.csv"
 LEVEL_LABELS = {

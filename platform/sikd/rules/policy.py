@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .schemas import RuleError, deadlines_of
+from .meaning import deadlines_of
+from .schemas import RuleError
 
 if TYPE_CHECKING:
     from .loader import MergedRulebook

@@ -1,4 +1,5 @@
-"""Validation of rulebook files: marshmallow for the shape, plain checks for the meaning.
+"""Validation of rulebook files: the vocabulary and the shape (marshmallow); the meaning is
+checked in :mod:`sikd.rules.meaning`.
 
 Every problem is a :class:`RuleError` naming the file, the path inside it
 (``processes.luar_negeri.stages[4].actions[1].to``) and an Indonesian reason that says what to
@@ -8,16 +9,12 @@ fix. Nothing here raises a traceback at the user: callers get a list (empty when
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, validate
 from marshmallow import fields as mf
-
-from sikd.workflow.roles import ROLES
-from sikd.workflow.rulebook import REGULATION_TOKEN
 
 LEVELS = ("own", "provinsi", "kemendagri", "kemlu", "partner")
 ACTION_KINDS = ("advance", "return", "refuse", "decide")
@@ -38,7 +35,6 @@ COOPERATION_SUBTYPES: dict[str, tuple[str, ...]] = {
 }
 ALL_SUBTYPES = tuple(sorted({s for subs in COOPERATION_SUBTYPES.values() for s in subs}))
 
-#: A regulation key inside a basis string: capitals followed by digits (PMDN25, PERWAL57).
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -364,355 +360,21 @@ def shape_errors(data: Any, file: str, *, variant: bool = False) -> list[RuleErr
     return []
 
 
-# --------------------------------------------------------------------------- meaning
+# Names that moved: the meaning checks to .meaning, the regulation key pattern to the Rulebook
+# view. Still importable from here; loaded on first use, so .meaning may import this module.
+_MOVED = {
+    "REGULATION_TOKEN": "sikd.workflow.rulebook",
+    "basis_problem": "sikd.rules.meaning",
+    "deadlines_of": "sikd.rules.meaning",
+    "meaning_errors": "sikd.rules.meaning",
+    "rule_nodes": "sikd.rules.meaning",
+    "validate_rulebook": "sikd.rules.meaning",
+}
 
 
-def basis_problem(basis: Any, regulations: Mapping[str, str]) -> str | None:
-    """Why ``basis`` is not an acceptable legal basis (None when it is)."""
-    if not isinstance(basis, str) or not basis.strip():
-        return "Dasar hukum (basis) wajib diisi; sebutkan peraturan dan pasalnya."
-    tokens = REGULATION_TOKEN.findall(basis)
-    if not tokens:
-        known = ", ".join(sorted(regulations)) or "-"
-        return f"Dasar hukum {basis!r} tidak menyebut kunci peraturan; awali dengan salah satu: {known}."
-    unknown = sorted({t for t in tokens if t not in regulations})
-    if unknown:
-        return (
-            f"Kunci peraturan {', '.join(unknown)} tidak dikenal; daftarkan di `regulations` "
-            "atau perbaiki ejaannya."
-        )
-    return None
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import importlib
 
-
-def rule_nodes(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """(path, node) for every rule that must carry a basis: objek, persyaratan, document kinds,
-    their fields and checks, processes, stages, actions and deadlines."""
-    out: list[tuple[str, Mapping[str, Any]]] = []
-    for i, o in enumerate(data.get("objek") or ()):
-        out.append((f"objek[{i}]", o))
-    for i, p in enumerate(data.get("persyaratan") or ()):
-        out.append((f"persyaratan[{i}]", p))
-    for kind, dk in (data.get("document_kinds") or {}).items():
-        out.append((f"document_kinds.{kind}", dk))
-        for i, f in enumerate(dk.get("fields") or ()):
-            out.append((f"document_kinds.{kind}.fields[{i}]", f))
-        for i, c in enumerate(dk.get("checks") or ()):
-            out.append((f"document_kinds.{kind}.checks[{i}]", c))
-    for pid, proc in (data.get("processes") or {}).items():
-        out.append((f"processes.{pid}", proc))
-        for si, stage in enumerate(proc.get("stages") or ()):
-            sp = f"processes.{pid}.stages[{si}]"
-            out.append((sp, stage))
-            for ai, act in enumerate(stage.get("actions") or ()):
-                out.append((f"{sp}.actions[{ai}]", act))
-            for di, d in enumerate(deadlines_of(stage)):
-                suffix = "" if isinstance(stage.get("deadline"), Mapping) else f"[{di}]"
-                out.append((f"{sp}.deadline{suffix}", d))
-    return out
-
-
-def deadlines_of(stage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    raw = stage.get("deadline")
-    if raw is None:
-        return []
-    return [raw] if isinstance(raw, Mapping) else list(raw)
-
-
-def _roles_known(data: Mapping[str, Any]) -> set[str]:
-    return set(ROLES) | set(data.get("roles") or ())
-
-
-def meaning_errors(data: Mapping[str, Any], file: str) -> list[RuleError]:
-    """References, transitions and reachability of a rulebook whose shape is already valid."""
-    errors: list[RuleError] = []
-
-    def err(path: str, reason: str) -> None:
-        errors.append(RuleError(file, path, reason))
-
-    regulations = data.get("regulations") or {}
-    for path, node in rule_nodes(data):
-        problem = basis_problem(node.get("basis"), regulations)
-        if problem:
-            err(f"{path}.basis", problem)
-
-    roles = _roles_known(data)
-    kinds = data.get("document_kinds") or {}
-
-    for key in ("objek", "persyaratan"):
-        seen: set[str] = set()
-        for i, item in enumerate(data.get(key) or ()):
-            if item["code"] in seen:
-                err(f"{key}[{i}].code", f"Kode {item['code']!r} ganda; setiap kode hanya sekali.")
-            seen.add(item["code"])
-
-    for kind, dk in kinds.items():
-        kp = f"document_kinds.{kind}"
-        names = [f["name"] for f in dk.get("fields") or ()]
-        by_name = {f["name"]: f for f in dk.get("fields") or ()}
-        for i, f in enumerate(dk.get("fields") or ()):
-            if names.count(f["name"]) > 1 and names.index(f["name"]) != i:
-                err(f"{kp}.fields[{i}].name", f"Isian {f['name']!r} ganda; ganti namanya.")
-            if f["type"] == "choice" and not f.get("choices"):
-                err(f"{kp}.fields[{i}].choices", "Isian bertipe choice wajib punya daftar choices.")
-        for i, c in enumerate(dk.get("checks") or ()):
-            for end in ("from", "to"):
-                target = by_name.get(c[end])
-                if target is None:
-                    err(
-                        f"{kp}.checks[{i}].{end}",
-                        f"Isian {c[end]!r} tidak ada pada dokumen {kind}.",
-                    )
-                elif target["type"] != "date":
-                    err(
-                        f"{kp}.checks[{i}].{end}",
-                        f"Isian {c[end]!r} harus bertipe date untuk {c['check']}.",
-                    )
-
-    covered: dict[tuple[str, str], str] = {}
-    for pid, proc in (data.get("processes") or {}).items():
-        errors.extend(_process_errors(file, pid, proc, roles, kinds, covered))
-    return errors
-
-
-def _process_errors(
-    file: str,
-    pid: str,
-    proc: Mapping[str, Any],
-    roles: set[str],
-    kinds: Mapping[str, Any],
-    covered: dict[tuple[str, str], str],
-) -> list[RuleError]:
-    errors: list[RuleError] = []
-    pp = f"processes.{pid}"
-
-    def err(path: str, reason: str) -> None:
-        errors.append(RuleError(file, path, reason))
-
-    subject = proc.get("subject", "kerja_sama")
-    applies = proc.get("applies_to") or []
-    if subject == "kerja_sama" and not applies:
-        err(f"{pp}.applies_to", "Proses kerja sama wajib menyebut applies_to (jenis dan subjenis).")
-    if subject != "kerja_sama" and applies:
-        err(f"{pp}.applies_to", f"Proses dengan subject {subject} tidak boleh punya applies_to.")
-    for i, a in enumerate(applies):
-        for j, sub in enumerate(a["subtypes"]):
-            if sub not in COOPERATION_SUBTYPES[a["type"]]:
-                err(
-                    f"{pp}.applies_to[{i}].subtypes[{j}]",
-                    f"Subjenis {sub!r} bukan subjenis {a['type']}; pilih dari "
-                    f"{', '.join(COOPERATION_SUBTYPES[a['type']])}.",
-                )
-            elif (a["type"], sub) in covered:
-                err(
-                    f"{pp}.applies_to[{i}].subtypes[{j}]",
-                    f"{a['type']}/{sub} sudah diatur oleh proses {covered[(a['type'], sub)]}; "
-                    "satu jenis hanya boleh punya satu proses.",
-                )
-            else:
-                covered[(a["type"], sub)] = pid
-
-    stages = proc["stages"]
-    terminals = proc["terminals"]
-    index: dict[str, int] = {}
-    for i, s in enumerate(stages):
-        if s["id"] in index:
-            err(f"{pp}.stages[{i}].id", f"Id tahap {s['id']!r} ganda; setiap tahap perlu id unik.")
-        else:
-            index[s["id"]] = i
-        if s["id"] in terminals:
-            err(
-                f"{pp}.stages[{i}].id",
-                f"{s['id']!r} dipakai sebagai tahap dan tahap akhir sekaligus.",
-            )
-    targets = set(index) | set(terminals)
-    if proc["start"] not in index:
-        err(f"{pp}.start", f"Tahap awal {proc['start']!r} tidak ada di stages.")
-
-    edges: dict[str, set[str]] = {sid: set() for sid in index}
-    for i, s in enumerate(stages):
-        sp = f"{pp}.stages[{i}]"
-        sid = s["id"]
-        for j, r in enumerate(s["roles"]):
-            if r not in roles:
-                err(
-                    f"{sp}.roles[{j}]",
-                    f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.workflow.roles atau daftarkan di roles.",
-                )
-        for j, d in enumerate(s.get("requires_documents") or ()):
-            if d not in kinds:
-                err(
-                    f"{sp}.requires_documents[{j}]",
-                    f"Jenis dokumen {d!r} tidak ada di document_kinds.",
-                )
-        if s.get("when") and not s.get("skip_to"):
-            err(
-                f"{sp}.skip_to",
-                "Tahap bersyarat (when) wajib menyebut skip_to: ke mana bila dilewati.",
-            )
-        if s.get("skip_to"):
-            if s["skip_to"] not in targets:
-                err(
-                    f"{sp}.skip_to",
-                    f"Tujuan {s['skip_to']!r} tidak ada di stages maupun terminals.",
-                )
-            elif s["skip_to"] == sid:
-                err(f"{sp}.skip_to", "skip_to tidak boleh menunjuk tahap itu sendiri.")
-            else:
-                edges[sid].add(s["skip_to"])
-        if not s["actions"]:
-            err(
-                f"{sp}.actions", "Tahap tanpa tindakan tidak bisa ditinggalkan; tambahkan tindakan."
-            )
-        action_ids: dict[str, dict[str, Any]] = {}
-        for j, a in enumerate(s["actions"]):
-            ap = f"{sp}.actions[{j}]"
-            if a["id"] in action_ids:
-                err(f"{ap}.id", f"Id tindakan {a['id']!r} ganda dalam tahap {sid}.")
-            action_ids[a["id"]] = a
-            for k, r in enumerate(a.get("roles") or ()):
-                if r not in roles:
-                    err(
-                        f"{ap}.roles[{k}]",
-                        f"Peran {r!r} tidak dikenal; gunakan peran dari sikd.workflow.roles atau daftarkan di roles.",
-                    )
-            for k, d in enumerate(a.get("requires_documents") or ()):
-                if d not in kinds:
-                    err(
-                        f"{ap}.requires_documents[{k}]",
-                        f"Jenis dokumen {d!r} tidak ada di document_kinds.",
-                    )
-            input_names = [x["name"] for x in a.get("inputs") or ()]
-            for k, x in enumerate(a.get("inputs") or ()):
-                if x["type"] == "choice" and not x.get("choices"):
-                    err(
-                        f"{ap}.inputs[{k}].choices",
-                        "Isian bertipe choice wajib punya daftar choices.",
-                    )
-                if input_names.count(x["name"]) > 1 and input_names.index(x["name"]) != k:
-                    err(f"{ap}.inputs[{k}].name", f"Isian {x['name']!r} ganda.")
-            to = a["to"]
-            if to not in targets:
-                err(f"{ap}.to", f"Tujuan {to!r} tidak ada di stages maupun terminals.")
-                continue
-            edges[sid].add(to)
-            reason = _impossible(a["kind"], to, sid, index, terminals)
-            if reason:
-                err(f"{ap}.to", reason)
-        for k, d in enumerate(deadlines_of(s)):
-            dp = f"{sp}.deadline" + ("" if isinstance(s.get("deadline"), Mapping) else f"[{k}]")
-            errors.extend(_deadline_errors(file, dp, d, action_ids, kinds))
-
-    reachable = _bfs([proc["start"]] if proc["start"] in index else [], edges)
-    for i, s in enumerate(stages):
-        if s["id"] not in reachable and proc["start"] in index:
-            err(
-                f"{pp}.stages[{i}]",
-                f"Tahap {s['id']!r} tidak dapat dicapai dari tahap awal; hubungkan atau hapus.",
-            )
-    reverse: dict[str, set[str]] = {t: set() for t in targets}
-    for src, dsts in edges.items():
-        for dst in dsts:
-            reverse.setdefault(dst, set()).add(src)
-    can_end = _bfs(list(terminals), reverse)
-    for i, s in enumerate(stages):
-        if s["id"] not in can_end:
-            err(
-                f"{pp}.stages[{i}]",
-                f"Dari tahap {s['id']!r} tidak ada jalan ke tahap akhir (terminals); "
-                "tambahkan tindakan yang keluar dari putaran ini.",
-            )
-    return errors
-
-
-def _impossible(
-    kind: str, to: str, sid: str, index: Mapping[str, int], terminals: Mapping[str, Any]
-) -> str | None:
-    if to == sid:
-        return "Tindakan tidak boleh kembali ke tahap yang sama; tunjuk tahap lain."
-    if kind == "refuse" and to not in terminals:
-        return "Tindakan refuse harus berakhir di tahap akhir (terminals)."
-    if kind == "return":
-        if to in terminals:
-            return "Tindakan return harus kembali ke tahap sebelumnya, bukan ke tahap akhir."
-        if index[to] > index[sid]:
-            return (
-                f"Tindakan return harus menunjuk tahap sebelumnya; {to!r} berada sesudah {sid!r}."
-            )
-    return None
-
-
-def _deadline_errors(
-    file: str,
-    dp: str,
-    d: Mapping[str, Any],
-    actions: Mapping[str, Mapping[str, Any]],
-    kinds: Mapping[str, Any],
-) -> list[RuleError]:
-    errors: list[RuleError] = []
-    if d["on_expiry"] in SYSTEM_EXPIRIES:
-        act = d.get("action")
-        if not act:
-            errors.append(
-                RuleError(
-                    file,
-                    f"{dp}.action",
-                    f"Tenggat {d['on_expiry']} wajib menyebut tindakan yang diambil sistem.",
-                )
-            )
-        elif act not in actions:
-            errors.append(
-                RuleError(file, f"{dp}.action", f"Tindakan {act!r} tidak ada pada tahap ini.")
-            )
-        elif actions[act]["kind"] != "advance":
-            errors.append(
-                RuleError(
-                    file,
-                    f"{dp}.action",
-                    f"Tindakan {act!r} harus bertipe advance agar proses berlanjut saat tenggat lewat.",
-                )
-            )
-    elif d.get("action"):
-        errors.append(
-            RuleError(
-                file,
-                f"{dp}.action",
-                f"Tenggat {d['on_expiry']} tidak mengambil tindakan; hapus action.",
-            )
-        )
-    if d.get("flag") and d["on_expiry"] != "expire":
-        errors.append(RuleError(file, f"{dp}.flag", "flag hanya untuk on_expiry: expire."))
-    starts = d.get("starts", "entered")
-    if starts not in STARTS_FIXED:
-        kind, _, name = starts.partition(".")
-        field = next(
-            (f for f in (kinds.get(kind) or {}).get("fields") or () if f["name"] == name), None
-        )
-        if field is None or field["type"] != "date":
-            errors.append(
-                RuleError(
-                    file,
-                    f"{dp}.starts",
-                    f"starts {starts!r} harus entered, awal_tahun_berikutnya, atau <jenis dokumen>.<isian tanggal>.",
-                )
-            )
-    return errors
-
-
-def _bfs(roots: list[str], edges: Mapping[str, set[str]]) -> set[str]:
-    seen = set(roots)
-    queue = deque(roots)
-    while queue:
-        node = queue.popleft()
-        for nxt in edges.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
-
-
-def validate_rulebook(data: Any, file: str) -> list[RuleError]:
-    """All errors of a rulebook in national (merged) shape: shape first, then meaning."""
-    errors = shape_errors(data, file)
-    if errors:
-        return errors
-    return meaning_errors(data, file)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
