@@ -96,10 +96,10 @@ def _stage_problems(
         condition_failures(stage.get("when"), "", "", "", ())
     except RulebookError as exc:
         problems.append(f"{where}: {exc}")
-    ids = [a.get("id") for a in stage.get("actions") or ()]
+    ids = [a.get("id") for a in Rulebook.actions_in(stage)]
     if len(ids) != len(set(ids)):
         problems.append(f"{where}: id tindakan ganda")
-    for act in stage.get("actions") or ():
+    for act in Rulebook.actions_in(stage):
         problems.extend(_action_problems(book, f"{where}.{act.get('id')}", stage, act, targets))
     for d in Rulebook.deadlines_in(stage):
         if d.get("on_expiry") not in EXPIRY_KINDS:
@@ -148,7 +148,7 @@ def _unreachable(book: Rulebook, pid: str) -> list[str]:
             continue
         reached.add(sid)
         stage = stages[sid]
-        todo.extend(a.get("to") for a in stage.get("actions") or ())
+        todo.extend(a.get("to") for a in Rulebook.actions_in(stage))
         if stage.get("skip_to"):
             todo.append(stage["skip_to"])
     return [sid for sid in stages if sid not in reached]
@@ -167,7 +167,7 @@ def _walk_all(book: Rulebook, pid: str, type: str, subtype: str, kind: str) -> N
     )
     fact_sets = [frozenset(), frozenset(names)] + [frozenset({n}) for n in names]
     targets = [book.process(pid)["start"], *(s.get("skip_to") for s in stages)]
-    targets += [a.get("to") for s in stages for a in s.get("actions") or ()]
+    targets += [a.get("to") for s in stages for a in Rulebook.actions_in(s)]
     for facts in fact_sets:
         for target in targets:
             if target:

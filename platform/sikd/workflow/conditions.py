@@ -81,7 +81,7 @@ def skip_reason(
 def skip_target(stage: Mapping[str, Any]) -> str:
     if stage.get("skip_to"):
         return stage["skip_to"]
-    for action in stage.get("actions") or ():
+    for action in Rulebook.actions_in(stage):
         if action.get("kind") == "advance" and action.get("to"):
             return action["to"]
     raise RulebookError(f"tahap {stage['id']!r} dapat dilewati tetapi tidak punya skip_to")

@@ -167,7 +167,7 @@ def available_actions(
     if stage is None or actor.level != stage.get("level", "own"):
         return []
     out = []
-    for action in stage.get("actions") or ():
+    for action in Rulebook.actions_in(stage):
         roles = Rulebook.action_roles(stage, action)
         if not actor.roles & set(roles):
             continue
@@ -221,7 +221,7 @@ def decide(
     if refusal:
         return refusal
     stage = _current_stage(book, state)
-    act = next((a for a in stage.get("actions") or () if a["id"] == action), None)
+    act = Rulebook.action_in(stage, action)
     if act is None:
         return guards.unknown_action(stage, action)
     if actor.level == "system":
@@ -269,7 +269,7 @@ def on_deadline_expired(
         return _expire(state, deadline)
     if deadline.on_expiry not in SYSTEM_EXPIRIES:
         raise RulebookError(f"on_expiry tidak dikenal: {deadline.on_expiry!r}")
-    act = next((a for a in stage.get("actions") or () if a["id"] == deadline.action), None)
+    act = Rulebook.action_in(stage, deadline.action)
     if act is None:
         raise RulebookError(
             f"tenggat tahap {stage['id']!r} menunjuk tindakan {deadline.action!r} yang tidak ada"

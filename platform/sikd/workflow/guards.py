@@ -48,7 +48,7 @@ def terminal(book: Rulebook, state: CooperationState) -> Refusal | None:
 
 def unknown_action(stage: Mapping[str, Any], action: str) -> Refusal:
     stage_label = stage.get("label") or stage["id"]
-    names = ", ".join(f"«{a.get('label') or a['id']}»" for a in stage.get("actions") or ())
+    names = ", ".join(f"«{a.get('label') or a['id']}»" for a in Rulebook.actions_in(stage))
     return Refusal(
         code="unknown_action",
         message=(

@@ -175,6 +175,16 @@ class Rulebook:
         return self.deadlines_in(self.stage(pid, sid) or {})
 
     @staticmethod
+    def actions_in(stage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """A stage's actions, in the order the rulebook lists them."""
+        return list(stage.get("actions") or ())
+
+    @staticmethod
+    def action_in(stage: Mapping[str, Any], aid: str | None) -> Mapping[str, Any] | None:
+        """The stage's action with this id (the first, should a rulebook repeat one)."""
+        return next((a for a in stage.get("actions") or () if a["id"] == aid), None)
+
+    @staticmethod
     def action_roles(stage: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, ...]:
         """Who may take the action: its own roles, else the stage's."""
         return tuple(action.get("roles") or stage.get("roles") or ())
