@@ -15,7 +15,8 @@ from sikd.rules import (
     load_rulebook_file,
 )
 from sikd.rules.loader import RULES_DIR, normalize
-from sikd.rules.schemas import REGULATION_TOKEN, deadlines_of, rule_nodes
+from sikd.rules.meaning import deadlines_of, rule_nodes
+from sikd.workflow.rulebook import REGULATION_TOKEN
 
 
 def holds(cond: dict | None, type: str, subtype: str, initiator: str, facts: set[str]) -> bool:

@@ -23,7 +23,8 @@ from .loader import (
     load_rulebook_file,
     render_basis,
 )
-from .schemas import RulebookInvalid, RuleError, validate_rulebook
+from .meaning import validate_rulebook
+from .schemas import RulebookInvalid, RuleError
 
 __all__ = [
     "RULES_DIR",

@@ -13,20 +13,15 @@ import click
 from flask.cli import with_appcontext
 
 from sikd.core.config import REPO_ROOT
+from sikd.workflow.rulebook import LEVEL_SHORT, Rulebook
 
 from .calendar import UNITS, WorkingCalendar
 from .loader import RULES_DIR, MergedRulebook, check_all, check_file, effective_rulebook
+from .meaning import deadlines_of
 from .policy import describe_deadline, display_rule
-from .schemas import RulebookInvalid, deadlines_of
+from .schemas import RulebookInvalid
 
 REGIONS_CSV = REPO_ROOT / "tenants" / "regions.csv"
-LEVEL_LABELS = {
-    "own": "daerah sendiri",
-    "provinsi": "Gubernur (provinsi induk)",
-    "kemendagri": "Kemendagri",
-    "kemlu": "Kemlu",
-    "partner": "daerah mitra",
-}
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ def _load(code: str, rules_dir: Path) -> MergedRulebook:
 
 
 def _roles_text(stage: Mapping[str, Any]) -> str:
-    level = LEVEL_LABELS.get(stage.get("level", "own"), stage.get("level", "own"))
+    level = LEVEL_SHORT.get(stage.get("level", "own"), stage.get("level", "own"))
     return f"{', '.join(stage['roles'])} @ {level}"
 
 
@@ -86,21 +81,18 @@ def _deadline_text(stage: Mapping[str, Any]) -> str:
 def stage_rows(merged: MergedRulebook) -> list[tuple[str, ...]]:
     """(proses, tahap, pelaku, tenggat, sumber, dasar hukum) for every stage of the rulebook."""
     rows = []
-    for pid, proc in merged.data["processes"].items():
-        for stage in proc["stages"]:
-            key = f"processes.{pid}.stages.{stage['id']}"
-            source = merged.source_of(key)
-            deadlines = deadlines_of(stage)
-            if deadlines:
-                dsource = merged.source_of(f"{key}.deadline")
-                if dsource != source:
-                    source = f"{source}; tenggat: {dsource}"
-                basis = "; ".join(merged.render_basis(d["basis"]) for d in deadlines)
-            else:
-                basis = merged.render_basis(stage["basis"])
-            rows.append(
-                (pid, stage["id"], _roles_text(stage), _deadline_text(stage), source, basis)
-            )
+    for pid, stage in Rulebook(merged.data).walk():
+        key = f"processes.{pid}.stages.{stage['id']}"
+        source = merged.source_of(key)
+        deadlines = deadlines_of(stage)
+        if deadlines:
+            dsource = merged.source_of(f"{key}.deadline")
+            if dsource != source:
+                source = f"{source}; tenggat: {dsource}"
+            basis = "; ".join(merged.render_basis(d["basis"]) for d in deadlines)
+        else:
+            basis = merged.render_basis(stage["basis"])
+        rows.append((pid, stage["id"], _roles_text(stage), _deadline_text(stage), source, basis))
     return rows
 
 

@@ -9,10 +9,11 @@ the way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .schemas import RuleError, deadlines_of
+from .meaning import deadlines_of
+from .schemas import RuleError
 
 if TYPE_CHECKING:
     from .loader import MergedRulebook
@@ -99,6 +100,9 @@ def _condition_loosened(
     return None
 
 
+Err = Callable[[str, str], None]
+
+
 def policy_errors(base: MergedRulebook, v: Mapping[str, Any], file: str) -> list[RuleError]:
     """Dangling references and override-policy refusals of variant ``v`` against ``base``."""
     errors: list[RuleError] = []
@@ -115,125 +119,157 @@ def policy_errors(base: MergedRulebook, v: Mapping[str, Any], file: str) -> list
                     f"{key}_add[{i}].code",
                     f"Kode {item['code']!r} sudah ada; varian hanya boleh menambah kode baru.",
                 )
-
     for kind, patch in (v.get("document_kinds") or {}).items():
-        kp = f"document_kinds.{kind}"
-        existing = data["document_kinds"].get(kind)
-        if existing is None:
-            for need in ("label", "basis", "fields"):
-                if need not in patch:
-                    err(f"{kp}.{need}", f"Jenis dokumen baru {kind!r} wajib punya {need}.")
-            for extra in ("fields_add", "checks_add"):
-                if extra in patch:
-                    err(f"{kp}.{extra}", f"{kind!r} belum ada; tulis fields/checks, bukan {extra}.")
-            continue
-        if existing.get("locked") and set(patch) - {"basis"}:
-            err(
-                kp,
-                f"Jenis dokumen terkunci; {_cite(base, kp, existing)} tidak boleh diubah varian.",
-            )
-            continue
-        for forbidden in ("fields", "checks"):
-            if forbidden in patch:
-                err(
-                    f"{kp}.{forbidden}",
-                    f"Varian tidak boleh mengganti {forbidden} {_cite(base, kp, existing)}; gunakan {forbidden}_add untuk menambah.",
-                )
-        names = {f["name"] for f in existing.get("fields") or ()}
-        for i, f in enumerate(patch.get("fields_add") or ()):
-            if f["name"] in names:
-                err(
-                    f"{kp}.fields_add[{i}].name",
-                    f"Isian {f['name']!r} sudah ada pada {kind}; pilih nama lain.",
-                )
-            names.add(f["name"])
-        if not (patch.get("basis") or existing.get("basis")) and patch.get("fields_add"):
-            err(f"{kp}.basis", "Isian tambahan wajib punya dasar hukum.")
-
+        _document_kind_policy(base, err, kind, patch)
     for pid, ppatch in (v.get("processes") or {}).items():
-        pp = f"processes.{pid}"
-        proc = data["processes"].get(pid)
-        if proc is None:
+        _process_policy(base, v, file, err, errors, pid, ppatch)
+    return errors
+
+
+def _document_kind_policy(base: MergedRulebook, err: Err, kind: str, patch: Mapping) -> None:
+    kp = f"document_kinds.{kind}"
+    existing = base.data["document_kinds"].get(kind)
+    if existing is None:
+        for need in ("label", "basis", "fields"):
+            if need not in patch:
+                err(f"{kp}.{need}", f"Jenis dokumen baru {kind!r} wajib punya {need}.")
+        for extra in ("fields_add", "checks_add"):
+            if extra in patch:
+                err(f"{kp}.{extra}", f"{kind!r} belum ada; tulis fields/checks, bukan {extra}.")
+        return
+    if existing.get("locked") and set(patch) - {"basis"}:
+        err(
+            kp,
+            f"Jenis dokumen terkunci; {_cite(base, kp, existing)} tidak boleh diubah varian.",
+        )
+        return
+    for forbidden in ("fields", "checks"):
+        if forbidden in patch:
             err(
-                pp,
-                f"Proses {pid!r} tidak ada pada aturan di atasnya; varian tidak dapat menambah proses.",
+                f"{kp}.{forbidden}",
+                f"Varian tidak boleh mengganti {forbidden} {_cite(base, kp, existing)}; gunakan {forbidden}_add untuk menambah.",
+            )
+    names = {f["name"] for f in existing.get("fields") or ()}
+    for i, f in enumerate(patch.get("fields_add") or ()):
+        if f["name"] in names:
+            err(
+                f"{kp}.fields_add[{i}].name",
+                f"Isian {f['name']!r} sudah ada pada {kind}; pilih nama lain.",
+            )
+        names.add(f["name"])
+    if not (patch.get("basis") or existing.get("basis")) and patch.get("fields_add"):
+        err(f"{kp}.basis", "Isian tambahan wajib punya dasar hukum.")
+
+
+def _process_policy(
+    base: MergedRulebook,
+    v: Mapping[str, Any],
+    file: str,
+    err: Err,
+    errors: list[RuleError],
+    pid: str,
+    ppatch: Mapping[str, Any],
+) -> None:
+    pp = f"processes.{pid}"
+    proc = base.data["processes"].get(pid)
+    if proc is None:
+        err(
+            pp,
+            f"Proses {pid!r} tidak ada pada aturan di atasnya; varian tidak dapat menambah proses.",
+        )
+        return
+    if proc.get("locked"):
+        err(pp, f"Proses terkunci; {_cite(base, pp, proc)} tidak boleh diubah varian.")
+        return
+    stages = {s["id"]: s for s in proc["stages"]}
+    for term in ppatch.get("terminals_add") or {}:
+        if term in proc["terminals"] or term in stages:
+            err(f"{pp}.terminals_add.{term}", f"{term!r} sudah dipakai dalam proses {pid}.")
+    for sid, sp in (ppatch.get("stages") or {}).items():
+        stage = stages.get(sid)
+        if stage is None:
+            err(
+                f"{pp}.stages.{sid}",
+                f"Tahap {sid!r} tidak ada dalam proses {pid}; periksa ejaan id tahap.",
             )
             continue
-        if proc.get("locked"):
-            err(pp, f"Proses terkunci; {_cite(base, pp, proc)} tidak boleh diubah varian.")
+        _stage_patch_policy(base, v, file, err, errors, pid, sid, stage, sp)
+    _stages_add_policy(base, err, pid, proc, ppatch)
+
+
+def _stage_patch_policy(
+    base: MergedRulebook,
+    v: Mapping[str, Any],
+    file: str,
+    err: Err,
+    errors: list[RuleError],
+    pid: str,
+    sid: str,
+    stage: Mapping[str, Any],
+    sp: Mapping[str, Any] | None,
+) -> None:
+    path = f"processes.{pid}.stages.{sid}"
+    if sp is None:
+        err(path, f"Varian tidak boleh menghapus tahap: {_cite(base, path, stage)}.")
+        return
+    if stage.get("locked"):
+        err(path, f"Tahap terkunci; {_cite(base, path, stage)} tidak boleh diubah varian.")
+        return
+    for key, why in _FORBIDDEN_STAGE_KEYS.items():
+        if key in sp:
+            err(
+                f"{path}.{key}",
+                f"Tidak boleh mengubah {key} pada {_cite(base, path, stage)}: {why}.",
+            )
+    if "when" in sp:
+        why = _condition_loosened(stage.get("when"), sp["when"])
+        if why:
+            err(
+                f"{path}.when",
+                f"Syarat tidak boleh dilonggarkan ({why}); {_cite(base, path, stage)}.",
+            )
+    errors.extend(_deadline_policy(base, file, pid, sid, stage, sp))
+    for i, doc in enumerate(sp.get("requires_documents_add") or ()):
+        if doc not in base.data["document_kinds"] and doc not in (v.get("document_kinds") or {}):
+            err(
+                f"{path}.requires_documents_add[{i}]",
+                f"Jenis dokumen {doc!r} tidak ada; tambahkan di document_kinds.",
+            )
+
+
+def _stages_add_policy(
+    base: MergedRulebook, err: Err, pid: str, proc: Mapping[str, Any], ppatch: Mapping[str, Any]
+) -> None:
+    pp = f"processes.{pid}"
+    order = [s["id"] for s in proc["stages"]]
+    for i, add in enumerate(ppatch.get("stages_add") or ()):
+        ap = f"{pp}.stages_add[{i}]"
+        has_one, has_many = bool(add.get("stage")), bool(add.get("stages"))
+        if has_one == has_many:
+            err(ap, "Tulis tepat satu dari stage (satu tahap) atau stages (beberapa tahap).")
             continue
-        stages = {s["id"]: s for s in proc["stages"]}
-        for term in ppatch.get("terminals_add") or {}:
-            if term in proc["terminals"] or term in stages:
-                err(f"{pp}.terminals_add.{term}", f"{term!r} sudah dipakai dalam proses {pid}.")
-        for sid, sp in (ppatch.get("stages") or {}).items():
-            path = f"{pp}.stages.{sid}"
-            stage = stages.get(sid)
-            if stage is None:
-                err(path, f"Tahap {sid!r} tidak ada dalam proses {pid}; periksa ejaan id tahap.")
-                continue
-            if sp is None:
+        if add["after"] not in order:
+            err(
+                f"{ap}.after",
+                f"Tahap {add['after']!r} tidak ada dalam proses {pid}; tahap baru harus ditempatkan sesudah tahap yang ada.",
+            )
+            continue
+        after = next((s for s in proc["stages"] if s["id"] == add["after"]), None)
+        if after is not None and after.get("locked"):
+            after_key = f"{pp}.stages.{after['id']}"
+            err(
+                f"{ap}.after",
+                f"Tidak boleh menyisipkan tahap sesudah tahap terkunci: {_cite(base, after_key, after)}.",
+            )
+        new = [add["stage"]] if has_one else add["stages"]
+        pos = order.index(add["after"])
+        for s in new:
+            if s["id"] in order or s["id"] in proc["terminals"]:
                 err(
-                    path,
-                    f"Varian tidak boleh menghapus tahap: {_cite(base, f'{pp}.stages.{sid}', stage)}.",
+                    f"{ap}.stage.id" if has_one else f"{ap}.stages",
+                    f"Id tahap {s['id']!r} sudah dipakai; pilih id baru.",
                 )
-                continue
-            if stage.get("locked"):
-                err(
-                    path,
-                    f"Tahap terkunci; {_cite(base, f'{pp}.stages.{sid}', stage)} tidak boleh diubah varian.",
-                )
-                continue
-            for key, why in _FORBIDDEN_STAGE_KEYS.items():
-                if key in sp:
-                    err(
-                        f"{path}.{key}",
-                        f"Tidak boleh mengubah {key} pada {_cite(base, f'{pp}.stages.{sid}', stage)}: {why}.",
-                    )
-            if "when" in sp:
-                why = _condition_loosened(stage.get("when"), sp["when"])
-                if why:
-                    err(
-                        f"{path}.when",
-                        f"Syarat tidak boleh dilonggarkan ({why}); {_cite(base, f'{pp}.stages.{sid}', stage)}.",
-                    )
-            errors.extend(_deadline_policy(base, file, pid, sid, stage, sp))
-            for i, doc in enumerate(sp.get("requires_documents_add") or ()):
-                if doc not in data["document_kinds"] and doc not in (v.get("document_kinds") or {}):
-                    err(
-                        f"{path}.requires_documents_add[{i}]",
-                        f"Jenis dokumen {doc!r} tidak ada; tambahkan di document_kinds.",
-                    )
-        order = [s["id"] for s in proc["stages"]]
-        for i, add in enumerate(ppatch.get("stages_add") or ()):
-            ap = f"{pp}.stages_add[{i}]"
-            has_one, has_many = bool(add.get("stage")), bool(add.get("stages"))
-            if has_one == has_many:
-                err(ap, "Tulis tepat satu dari stage (satu tahap) atau stages (beberapa tahap).")
-                continue
-            if add["after"] not in order:
-                err(
-                    f"{ap}.after",
-                    f"Tahap {add['after']!r} tidak ada dalam proses {pid}; tahap baru harus ditempatkan sesudah tahap yang ada.",
-                )
-                continue
-            after = next((s for s in proc["stages"] if s["id"] == add["after"]), None)
-            if after is not None and after.get("locked"):
-                after_key = f"{pp}.stages.{after['id']}"
-                err(
-                    f"{ap}.after",
-                    f"Tidak boleh menyisipkan tahap sesudah tahap terkunci: {_cite(base, after_key, after)}.",
-                )
-            new = [add["stage"]] if has_one else add["stages"]
-            pos = order.index(add["after"])
-            for s in new:
-                if s["id"] in order or s["id"] in proc["terminals"]:
-                    err(
-                        f"{ap}.stage.id" if has_one else f"{ap}.stages",
-                        f"Id tahap {s['id']!r} sudah dipakai; pilih id baru.",
-                    )
-            order[pos + 1 : pos + 1] = [s["id"] for s in new]
-    return errors
+        order[pos + 1 : pos + 1] = [s["id"] for s in new]
 
 
 def _deadline_policy(
@@ -245,103 +281,84 @@ def _deadline_policy(
     sp: Mapping[str, Any],
 ) -> list[RuleError]:
     errors: list[RuleError] = []
+
+    def err(path: str, reason: str) -> None:
+        errors.append(RuleError(file, path, reason))
+
     path = f"processes.{pid}.stages.{sid}"
     key = f"processes.{pid}.stages.{sid}.deadline"
     current = deadlines_of(stage)
     if "deadline" in sp:
-        new_list = [sp["deadline"]] if isinstance(sp["deadline"], Mapping) else list(sp["deadline"])
-        if len(current) > 1:
-            errors.append(
-                RuleError(
-                    file,
-                    f"{path}.deadline",
-                    "Tahap ini punya beberapa tenggat; gunakan deadlines_add, jangan mengganti.",
-                )
-            )
-        elif len(current) == 1:
-            old = current[0]
-            cite = _cite(base, key, old)
-            if old.get("locked"):
-                errors.append(
-                    RuleError(
-                        file,
-                        f"{path}.deadline",
-                        f"Tenggat terkunci; {cite} tidak boleh diubah varian.",
-                    )
-                )
-            elif len(new_list) != 1:
-                errors.append(
-                    RuleError(
-                        file,
-                        f"{path}.deadline",
-                        f"Ganti tenggat dengan satu tenggat; tambahan memakai deadlines_add ({cite}).",
-                    )
-                )
-            else:
-                new = new_list[0]
-                for k in ("on_expiry", "action", "starts"):
-                    if new.get(k, "entered" if k == "starts" else None) != old.get(
-                        k, "entered" if k == "starts" else None
-                    ):
-                        errors.append(
-                            RuleError(
-                                file,
-                                f"{path}.deadline.{k}",
-                                f"Tidak boleh mengubah {k} tenggat ({old.get(k)!r} menjadi {new.get(k)!r}); {cite}.",
-                            )
-                        )
-                if not deadline_not_longer(old, new):
-                    errors.append(
-                        RuleError(
-                            file,
-                            f"{path}.deadline",
-                            f"Tenggat tidak boleh diperpanjang: {cite} menetapkan {describe_deadline(old)}, "
-                            f"varian menetapkan {describe_deadline(new)}. Gunakan tenggat yang sama atau lebih pendek.",
-                        )
-                    )
-        else:
-            for i, new in enumerate(new_list):
-                if new["on_expiry"] not in ("remind", "expire"):
-                    errors.append(
-                        RuleError(
-                            file,
-                            f"{path}.deadline"
-                            + (
-                                ""
-                                if len(new_list) == 1 and isinstance(sp["deadline"], Mapping)
-                                else f"[{i}]"
-                            ),
-                            f"Tenggat baru pada tahap {pid}.{sid} hanya boleh remind atau expire; "
-                            f"{new['on_expiry']} akan melewati tahap tanpa keputusan pemegangnya.",
-                        )
-                    )
+        _replaced_deadline_policy(base, err, pid, sid, current, sp["deadline"])
     for i, extra in enumerate(sp.get("deadlines_add") or ()):
         if extra["on_expiry"] not in ("remind", "expire"):
-            errors.append(
-                RuleError(
-                    file,
-                    f"{path}.deadlines_add[{i}].on_expiry",
-                    f"Tenggat tambahan hanya boleh remind atau expire; {extra['on_expiry']} akan melewati tahap tanpa keputusan pemegangnya.",
-                )
+            err(
+                f"{path}.deadlines_add[{i}].on_expiry",
+                f"Tenggat tambahan hanya boleh remind atau expire; {extra['on_expiry']} akan melewati tahap tanpa keputusan pemegangnya.",
             )
     if sp.get("reminders_add"):
         if len(current) != 1:
-            errors.append(
-                RuleError(
-                    file,
-                    f"{path}.reminders_add",
-                    "reminders_add hanya untuk tahap dengan tepat satu tenggat.",
-                )
+            err(
+                f"{path}.reminders_add",
+                "reminders_add hanya untuk tahap dengan tepat satu tenggat.",
             )
         elif current[0].get("locked"):
-            errors.append(
-                RuleError(
-                    file,
-                    f"{path}.reminders_add",
-                    f"Tenggat terkunci; {_cite(base, key, current[0])}.",
-                )
-            )
+            err(f"{path}.reminders_add", f"Tenggat terkunci; {_cite(base, key, current[0])}.")
     return errors
+
+
+def _replaced_deadline_policy(
+    base: MergedRulebook,
+    err: Err,
+    pid: str,
+    sid: str,
+    current: list[Mapping[str, Any]],
+    given: Any,
+) -> None:
+    """A variant's ``deadline`` on an existing stage: only as one, not longer, same kind."""
+    path = f"processes.{pid}.stages.{sid}"
+    new_list = [given] if isinstance(given, Mapping) else list(given)
+    if len(current) > 1:
+        err(
+            f"{path}.deadline",
+            "Tahap ini punya beberapa tenggat; gunakan deadlines_add, jangan mengganti.",
+        )
+        return
+    if not current:
+        for i, new in enumerate(new_list):
+            if new["on_expiry"] not in ("remind", "expire"):
+                suffix = "" if len(new_list) == 1 and isinstance(given, Mapping) else f"[{i}]"
+                err(
+                    f"{path}.deadline{suffix}",
+                    f"Tenggat baru pada tahap {pid}.{sid} hanya boleh remind atau expire; "
+                    f"{new['on_expiry']} akan melewati tahap tanpa keputusan pemegangnya.",
+                )
+        return
+    old = current[0]
+    cite = _cite(base, f"{path}.deadline", old)
+    if old.get("locked"):
+        err(f"{path}.deadline", f"Tenggat terkunci; {cite} tidak boleh diubah varian.")
+        return
+    if len(new_list) != 1:
+        err(
+            f"{path}.deadline",
+            f"Ganti tenggat dengan satu tenggat; tambahan memakai deadlines_add ({cite}).",
+        )
+        return
+    new = new_list[0]
+    for k in ("on_expiry", "action", "starts"):
+        default = "entered" if k == "starts" else None
+        if new.get(k, default) != old.get(k, default):
+            err(
+                f"{path}.deadline.{k}",
+                f"Tidak boleh mengubah {k} tenggat ({old.get(k)!r} menjadi {new.get(k)!r}); {cite}.",
+            )
+    if not deadline_not_longer(old, new):
+        err(
+            f"{path}.deadline",
+            f"Tenggat tidak boleh diperpanjang: {cite} menetapkan {describe_deadline(old)}, "
+            f"varian menetapkan {describe_deadline(new)}. Gunakan tenggat yang sama atau lebih pendek.",
+        )
 
 
 def order_preserved(base_ids: list[str], merged_ids: list[str]) -> bool:

@@ -25,6 +25,28 @@ LEVEL_LABELS = {
 }
 
 
+# The same levels as the engine's refusal messages name them inside a sentence ("dipegang oleh
+# ..."): lower case where the name is not a proper noun, and more precise about who holds the
+# file. A second table only because that wording is part of messages users and tests rely on.
+LEVEL_PHRASES = {
+    "own": "pemerintah daerah pemrakarsa",
+    "provinsi": "Gubernur (pemerintah provinsi)",
+    "kemendagri": "Kementerian Dalam Negeri (Sekretariat Jenderal)",
+    "kemlu": "Kementerian Luar Negeri",
+    "partner": "mitra kerja sama",
+    "system": "sistem",
+}
+
+# The short wording of ``sikd rules show`` (one line per stage, seen from the daerah's side).
+LEVEL_SHORT = {
+    "own": "daerah sendiri",
+    "provinsi": "Gubernur (provinsi induk)",
+    "kemendagri": "Kemendagri",
+    "kemlu": "Kemlu",
+    "partner": "daerah mitra",
+}
+
+
 def level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level)
 
@@ -36,6 +58,11 @@ REGULATION_TOKEN = re.compile(r"\b[A-Z]{2,}[0-9]+\b")
 def render_basis(basis: str, regulations: Mapping[str, str]) -> str:
     """``PMDN25 tahap 5`` → ``Permendagri 25/2020 tahap 5``."""
     return REGULATION_TOKEN.sub(lambda m: regulations.get(m.group(0), m.group(0)), basis or "")
+
+
+def cite_basis(basis: str) -> str:
+    """`` (dasar: PMDN25 tahap 5)`` for the end of a message; empty without a basis."""
+    return f" (dasar: {basis})" if basis else ""
 
 
 class Rulebook:
@@ -55,6 +82,42 @@ class Rulebook:
     @property
     def processes(self) -> Mapping[str, Mapping[str, Any]]:
         return self.data.get("processes") or {}
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id", "")
+
+    def find_process(self, pid: str) -> Mapping[str, Any] | None:
+        """The process, or None (``process`` raises instead)."""
+        return self.processes.get(pid)
+
+    def covers(self, pid: str, type: str, subtype: str) -> bool:
+        """The process runs on this type/subtype; one without ``applies_to`` (pemetaan,
+        pengawasan) may run on any cooperation."""
+        rules = self.process(pid).get("applies_to")
+        if not rules:
+            return True
+        return any(r.get("type") == type and subtype in (r.get("subtypes") or ()) for r in rules)
+
+    def process_for(self, type: str, subtype: str) -> str | None:
+        """The id of the process whose ``applies_to`` covers this type and subtype, if any."""
+        for pid, proc in self.processes.items():
+            if proc.get("applies_to") and self.covers(pid, type, subtype):
+                return pid
+        return None
+
+    def applies_to(self, pid: str) -> list[Mapping[str, Any]]:
+        return list(self.process(pid).get("applies_to") or ())
+
+    def start_of(self, pid: str) -> Any:
+        return self.process(pid).get("start")
+
+    def basis_of(self, pid: str) -> str:
+        return self.process(pid).get("basis", "")
+
+    def stage_map(self, pid: str) -> dict[str, Mapping[str, Any]]:
+        """Stage id → stage (a later duplicate id wins, as the engine always read it)."""
+        return {s["id"]: s for s in self.stages(pid)}
 
     def process(self, pid: str) -> Mapping[str, Any]:
         proc = self.processes.get(pid)
@@ -109,7 +172,30 @@ class Rulebook:
         return (self.action(pid, sid, aid) or {}).get("label") or aid
 
     def deadlines_of(self, pid: str, sid: str) -> list[Mapping[str, Any]]:
-        stage = self.stage(pid, sid) or {}
+        return self.deadlines_in(self.stage(pid, sid) or {})
+
+    @staticmethod
+    def actions_in(stage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """A stage's actions, in the order the rulebook lists them."""
+        return list(stage.get("actions") or ())
+
+    @staticmethod
+    def action_in(stage: Mapping[str, Any], aid: str | None) -> Mapping[str, Any] | None:
+        """The stage's action with this id (the first, should a rulebook repeat one)."""
+        return next((a for a in stage.get("actions") or () if a["id"] == aid), None)
+
+    @staticmethod
+    def action_roles(stage: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, ...]:
+        """Who may take the action: its own roles, else the stage's."""
+        return tuple(action.get("roles") or stage.get("roles") or ())
+
+    @staticmethod
+    def action_basis(stage: Mapping[str, Any], action: Mapping[str, Any]) -> str:
+        return action.get("basis") or stage.get("basis") or ""
+
+    @staticmethod
+    def deadlines_in(stage: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """A stage's deadlines: ``deadline`` given as one mapping or a list of them."""
         raw = stage.get("deadline")
         if raw is None:
             raw = stage.get("deadlines")
@@ -127,6 +213,9 @@ class Rulebook:
 
     def document_kinds(self) -> Mapping[str, Mapping[str, Any]]:
         return self.data.get("document_kinds") or {}
+
+    def has_document_kind(self, kind: str) -> bool:
+        return kind in self.document_kinds()
 
     def document_kind(self, kind: str) -> Mapping[str, Any]:
         return self.document_kinds().get(kind) or {}
