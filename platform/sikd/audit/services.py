@@ -2,6 +2,11 @@
 
 Entries are chained per tenant: ``hash = sha256(prev_hash + canonical JSON of the entry)``.
 Appending takes a transaction-scoped advisory lock on the tenant, so the chain has no forks.
+
+The chain alone cannot show that its newest entries were deleted: what remains is still a valid
+chain. Every insert therefore also advances the tenant's ``audit_heads`` row (a trigger owned by
+the table owner; the app role may only read it): how many entries were ever appended, and the seq
+and hash of the newest. :func:`verify_chain` checks the chain against that head.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from sikd.audit.models import AuditEntry
+from sikd.audit.models import AuditEntry, AuditHead
 from sikd.core.extensions import db
 
 GENESIS = "0" * 64
@@ -97,26 +102,124 @@ class ChainReport:
     ok: bool
     broken_at_seq: int | None = None
     reason: str = ""
+    missing: int = 0  # entries the chain or its head show to be gone
+
+
+def _tenant_name(tenant_id: int) -> str:
+    from sikd.tenancy.models import Tenant
+
+    tenant = db.session.get(Tenant, tenant_id)
+    return tenant.name if tenant is not None else f"instansi #{tenant_id}"
+
+
+_RESTORE = (
+    "Pulihkan entri yang hilang dari cadangan basis data dan laporkan kejadian ini "
+    "kepada pengelola keamanan."
+)
 
 
 def verify_chain(tenant_id: int) -> ChainReport:
+    """Walk ``tenant_id``'s chain, then compare its end with the tenant's head.
+
+    Finds an edited entry (hash), a missing middle entry (seq gap), a missing tail and a
+    replaced newest entry (head), also when later entries were appended after the deletion.
+    """
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.tenant_id == tenant_id).order_by(AuditEntry.seq)
+        select(AuditEntry)
+        .where(AuditEntry.tenant_id == tenant_id)
+        .order_by(AuditEntry.seq)
+        .execution_options(populate_existing=True)  # as stored now, not as this session saw it
     ).all()
+    count = len(entries)
+
+    def broken(seq: int | None, reason: str, missing: int = 0) -> ChainReport:
+        return ChainReport(tenant_id, count, False, seq, reason, missing)
+
     prev = GENESIS
     for expected_seq, entry in enumerate(entries, start=1):
         if entry.seq != expected_seq:
-            return ChainReport(tenant_id, len(entries), False, entry.seq, "nomor urut terputus")
+            gone = entry.seq - expected_seq
+            if gone > 0:
+                span = f"#{expected_seq}" if gone == 1 else f"#{expected_seq}–#{entry.seq - 1}"
+                return broken(
+                    entry.seq,
+                    f"nomor urut terputus: {gone} entri ({span}) hilang dari jejak audit "
+                    f"{_tenant_name(tenant_id)}. {_RESTORE}",
+                    gone,
+                )
+            return broken(entry.seq, "nomor urut terputus")
         if entry.prev_hash != prev:
-            return ChainReport(tenant_id, len(entries), False, entry.seq, "prev_hash tidak cocok")
+            return broken(entry.seq, "prev_hash tidak cocok")
         if _digest(prev, entry) != entry.hash:
-            return ChainReport(tenant_id, len(entries), False, entry.seq, "isi entri telah diubah")
+            return broken(entry.seq, "isi entri telah diubah")
         prev = entry.hash
-    return ChainReport(tenant_id, len(entries), True)
+
+    head = head_of(tenant_id)
+    last = entries[-1] if entries else None
+    name = _tenant_name(tenant_id)
+    if head is None:
+        if last is None:
+            return ChainReport(tenant_id, 0, True)
+        return broken(
+            last.seq,
+            f"kepala rantai jejak audit {name} tidak ada, sehingga penghapusan entri terakhir "
+            f"tidak dapat diperiksa. {_RESTORE}",
+        )
+    last_seq = last.seq if last is not None else 0
+    if head.last_seq > last_seq:
+        gone = head.entries - count
+        return broken(
+            last_seq + 1,
+            f"rantai terpotong: {gone} entri terakhir jejak audit {name} hilang "
+            f"(kepala rantai mencatat {head.entries} entri sampai #{head.last_seq}, "
+            f"tersisa {count} entri sampai #{last_seq}). {_RESTORE}",
+            gone,
+        )
+    if head.last_seq < last_seq:
+        return broken(
+            head.last_seq + 1,
+            f"jejak audit {name} memuat entri sesudah #{head.last_seq} yang tidak tercatat di "
+            f"kepala rantai: entri itu ditambahkan di luar aplikasi. Periksa entri tersebut "
+            f"dan laporkan kejadian ini kepada pengelola keamanan.",
+        )
+    if last is not None and head.last_hash != last.hash:
+        return broken(
+            last.seq,
+            f"entri terakhir jejak audit {name} tidak sama dengan yang tercatat di kepala "
+            f"rantai: entri itu diganti atau diubah. {_RESTORE}",
+        )
+    if head.entries != count:
+        gone = head.entries - count
+        if gone > 0:
+            return broken(
+                last_seq,
+                f"kepala rantai mencatat {head.entries} entri, tersisa {count}: {gone} entri "
+                f"jejak audit {name} hilang lalu rantainya disambung lagi. {_RESTORE}",
+                gone,
+            )
+        return broken(
+            last_seq,
+            f"jejak audit {name} memuat {-gone} entri lebih banyak daripada yang tercatat di "
+            f"kepala rantai: ada entri yang ditambahkan di luar aplikasi. Periksa entri "
+            f"tersebut dan laporkan kejadian ini kepada pengelola keamanan.",
+        )
+    return ChainReport(tenant_id, count, True)
 
 
 def tenants_with_entries() -> list[int]:
-    return list(db.session.scalars(select(AuditEntry.tenant_id).group_by(AuditEntry.tenant_id)))
+    """Tenants with an audit chain: entries now, or a head (all its entries may be gone)."""
+    with_entries = select(AuditEntry.tenant_id).group_by(AuditEntry.tenant_id)
+    with_head = select(AuditHead.tenant_id)
+    return sorted(set(db.session.scalars(with_entries)) | set(db.session.scalars(with_head)))
+
+
+def head_of(tenant_id: int) -> AuditHead | None:
+    """The tenant's head as stored now (the trigger moves it behind the session's back)."""
+    return db.session.scalars(
+        select(AuditHead)
+        .where(AuditHead.tenant_id == tenant_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 def count_entries(tenant_id: int) -> int:
