@@ -275,3 +275,35 @@ def test_pid_file_of_an_unrelated_process_is_not_attached_to(tmp_path):
     finally:
         stop_redis(server)
     assert psutil.Process().is_running()
+
+
+def test_a_child_that_keeps_dying_is_restarted_with_growing_pauses_others_untouched(capfd):
+    from sikd.devserver import Child, Supervisor
+
+    crashing = Child("uji-mogok", [sys.executable, "-c", "import sys; sys.exit(3)"])
+    steady = Child("uji-tetap", [sys.executable, "-c", "import time; time.sleep(120)"])
+    supervisor = Supervisor([crashing, steady])
+    for child in supervisor.children:
+        child.start()
+    steady_pid = steady.pid
+    said: list[str] = []
+
+    def _third_crash_seen() -> bool:
+        supervisor.tick()
+        said.append(capfd.readouterr().err)
+        return "dalam 4 detik" in "".join(said)
+
+    try:
+        _wait_until("tiga kali berhenti", _third_crash_seen, 30)
+        assert steady.running() and steady.pid == steady_pid
+    finally:
+        supervisor.stop_all()
+    log = "".join(said)
+    assert (
+        "uji-mogok (pid " in log and "berhenti dengan kode 3; dijalankan ulang dalam 1 detik" in log
+    )
+    assert "dijalankan ulang dalam 2 detik" in log
+    assert "uji-mogok dijalankan ulang (pid " in log
+    assert "uji-tetap" not in log  # the other child was never stopped nor restarted
+    assert crashing.restarts == 2
+    assert steady.proc.returncode == -signal.SIGTERM  # stopped once, at the end

@@ -85,12 +85,22 @@ def _describe_exit(code: int) -> str:
     return f"kode {code}"
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: the child gets SIGTERM if the supervisor itself is killed (no orphans left)."""
-    with contextlib.suppress(Exception):
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """Linux: a hook that makes the child get SIGTERM if the supervisor itself is killed.
+
+    Resolved here, in the parent, so that the hook run between fork and exec only makes one
+    system call (no import, no lock).
+    """
+    if sys.platform != "linux":
+        return None
+    try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - an unusual libc
+        return None
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+    return lambda: prctl(pr_set_pdeathsig, sigterm)
 
 
 def _signal_group(pgid: int, sig: int) -> bool:
@@ -120,12 +130,11 @@ class Child:
     def start(self) -> None:
         if self.proc is not None:  # whatever the previous run left in its group goes now
             _signal_group(self.proc.pid, signal.SIGKILL)
-        preexec: Callable[[], None] | None = _die_with_parent if sys.platform == "linux" else None
         self.proc = subprocess.Popen(
             self.argv,
             env=self.env,
             start_new_session=True,  # own session and process group: Ctrl-C reaches only us
-            preexec_fn=preexec,  # the supervisor runs no threads, so this is safe
+            preexec_fn=_die_with_parent_hook(),
         )
         self.started_at = time.monotonic()
         self.restart_at = None
