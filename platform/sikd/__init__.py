@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 
     init_login(app)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(__import__("sikd.accounts.admin", fromlist=["bp"]).bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
     register_error_handlers(app)
