@@ -236,6 +236,8 @@ def reset_password(token: str):
         response = render_template("accounts/reset_invalid.html"), 404
     else:
         _, user = found
+        # plain values: a refusal rolls back, and the user row is not visible outside its tenant
+        who = {"email": user.email, "tenant": user.tenant.name}
         errors: dict[str, list[str]] = {}
         status = 200
         if request.method == "POST":
@@ -261,7 +263,7 @@ def reset_password(token: str):
                     "success",
                 )
                 return _no_referrer(redirect(url_for("accounts.login")))
-        response = render_template("accounts/reset.html", user=user, errors=errors), status
+        response = render_template("accounts/reset.html", who=who, errors=errors), status
     return _no_referrer(response)
 
 
