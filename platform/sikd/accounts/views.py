@@ -194,7 +194,8 @@ def change_password():
                 errors.setdefault(exc.field or "new_password", []).append(exc.message)
                 status = 422
             else:
-                sign_in(user)  # this browser stays signed in under the new credentials
+                if not g.get("api_token_auth"):
+                    sign_in(user)  # this browser stays signed in under the new credentials
                 others = revoked.sessions - 1 if revoked.sessions else 0
                 flash(
                     "Kata sandi Anda sudah diubah. "
