@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 def _page_blueprints() -> list:
     """Each feature's pages; importing a feature's page modules registers their routes."""
     from sikd.accounts import pages as _account_pages  # noqa: F401
+    from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
     from sikd.cooperations import queues, views, wizard  # noqa: F401
     from sikd.cooperations.pages import bp as cooperations
@@ -100,7 +101,7 @@ def _page_blueprints() -> list:
     from sikd.rules.views import bp as rules
     from sikd.web.views import bp as web
 
-    return [accounts, health, web, cooperations, documents, rules, notifications]
+    return [accounts, account_admin, health, web, cooperations, documents, rules, notifications]
 
 
 def _api_blueprints() -> list:

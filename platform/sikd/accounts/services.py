@@ -71,8 +71,7 @@ def create_user(
     except EmailNotValidError as exc:
         raise AccountError(f"Alamat surel tidak valid: {exc}", "email") from exc
     check_roles_fit(tenant, roles)
-    if len(password) < 10:
-        raise AccountError("Kata sandi minimal 10 karakter.", "password")
+    check_password_strength(password, email=email, full_name=full_name)
     if "opd" in roles and not unit:
         raise AccountError(
             "Pengguna Perangkat Daerah harus menyebut unit perangkat daerahnya.", "unit"
@@ -106,26 +105,96 @@ def create_user(
     return user
 
 
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 256
+# The passwords tried first in any spraying run; checked whole, case-insensitively.
+_COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "123456789a",
+        "0987654321",
+        "qwertyuiop",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "katasandi123",
+        "katasandi1234",
+        "bismillah123",
+        "indonesia123",
+        "indonesia1945",
+        "merdeka1945",
+        "admin12345",
+        "administrator",
+        "sikd123456",
+        "sikd12345678",
+        "rahasia123",
+        "rahasia12345",
+    }
+)
+
+
+def check_password_strength(
+    password: str,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    field: str = "password",
+) -> None:
+    """The one password rule (NIST SP 800-63B style: length and a blocklist, no composition
+    rules): at least 10 characters, not a well-known password, not the e-mail or the name."""
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise AccountError(f"Kata sandi minimal {PASSWORD_MIN_LENGTH} karakter.", field)
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise AccountError(f"Kata sandi paling panjang {PASSWORD_MAX_LENGTH} karakter.", field)
+    lowered = password.lower()
+    if lowered in _COMMON_PASSWORDS or len(set(lowered)) <= 2:
+        raise AccountError(
+            "Kata sandi ini terlalu mudah ditebak. Pakai beberapa kata yang hanya Anda ketahui, "
+            "misalnya frasa pendek dengan angka.",
+            field,
+        )
+    for own in (email, (email or "").split("@")[0], full_name):
+        if own and len(own) >= 4 and own.lower().replace(" ", "") in lowered.replace(" ", ""):
+            raise AccountError("Kata sandi tidak boleh memuat alamat surel atau nama Anda.", field)
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The login lookup is the one place a user is found across tenants (by unique e-mail)."""
+    user, _ = check_login(email, password)
+    return user
+
+
+INACTIVE = "inactive"
+
+
+def check_login(email: str, password: str) -> tuple[User | None, str | None]:
+    """``(user, None)`` on success; ``(None, "inactive")`` for the right password of a
+    deactivated account (so the page can say whom to ask); ``(None, None)`` otherwise."""
     email = (email or "").strip().lower()
     with system_scope():
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             with contextlib.suppress(VerificationError):
                 _hasher.verify(_DUMMY_HASH, password or "")  # same time as a wrong password
-            return None
-        try:
-            _hasher.verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
-            return None
+            return None, None
+        if not verify_password(user, password):
+            return None, None
         if not user.active:
-            return None
+            return None, INACTIVE
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_login_at = clock.now()
         db.session.commit()
-        return user
+        return user, None
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -153,6 +222,7 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
             created_at=now,
             expires_at=now + timedelta(hours=TOKEN_LIFETIME_HOURS),
             revoked=False,
+            credentials_version=user.credentials_version,
         )
         db.session.add(token)
         audit.record(
@@ -169,7 +239,14 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def user_for_token(raw: str) -> User | None:
-    """The token lookup spans tenants (by unique hash), like the login lookup by e-mail."""
+    found = token_and_user(raw)
+    return found[1] if found else None
+
+
+def token_and_user(raw: str) -> tuple[ApiToken, User] | None:
+    """The token lookup spans tenants (by unique hash), like the login lookup by e-mail.
+    A token dies with its revocation, its expiry, and any change of the user's credentials
+    version (password change, reset, deactivation)."""
 
     if not raw or not raw.startswith("sikd_"):
         return None
@@ -178,6 +255,11 @@ def user_for_token(raw: str) -> User | None:
         if token is None or token.revoked or token.expires_at <= clock.now():
             return None
         user = db.session.get(User, token.user_id)
-    if user is None or not user.active or user.tenant_id != token.tenant_id:
+    if (
+        user is None
+        or not user.active
+        or user.tenant_id != token.tenant_id
+        or user.credentials_version != token.credentials_version
+    ):
         return None
-    return user
+    return token, user

@@ -8,11 +8,14 @@ errors, the documents still missing, the legal basis and the cooperation's curre
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+_LIMIT_TEXT = re.compile(r"^\d+ per \d* ?\w+")
 
 # The generic codes, one per HTTP status; domain refusals carry their own code.
 CODES = {
@@ -161,8 +164,8 @@ def register_error_handlers(app: Flask) -> None:
         detail = getattr(exc, "description", None)
         if status == 413:
             detail = upload_limit_message()
-        elif status == 429:
-            detail = None  # the limiter's text is English ("5 per 15 minute"); the hint says it
+        elif status == 429 and detail and _LIMIT_TEXT.match(str(detail)):
+            detail = None  # the limiter's own text is English ("5 per 15 minute"); the hint says it
         elif status in (400, 404, 405, 500):
             detail = None  # never leak internals; the page says what to do
         return render_error(status, detail)

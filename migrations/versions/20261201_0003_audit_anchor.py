@@ -6,7 +6,7 @@ how many entries were ever appended and the seq and hash of the last one. A trig
 ``sikd_owner`` (SECURITY DEFINER) advances it on every insert into ``audit_entries``; ``sikd_app``
 may only read it. ``sikd audit verify`` compares the chain with its head.
 
-Revision ID: 0003a
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from sikd.tenancy.rls import enable_tenant_rls
 
-revision = "0003a"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
