@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from sikd.audit.services import verify_chain
 from sikd.cooperations.models import Cooperation, Notification, RoutingHop, StageEvent
-from sikd.demo import seed_demo_accounts
-from sikd.demo_data import DEMO_DAERAH, seed_demo_cooperations
+from sikd.demo import DEMO_DAERAH, seed_demo_accounts, seed_demo_cooperations
 from sikd.documents.models import Document, DocumentVersion
 from sikd.extensions import db
 from sikd.rules import effective_rulebook

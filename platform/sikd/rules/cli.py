@@ -139,7 +139,9 @@ def rules_cli() -> None:
 
 
 @rules_cli.command(
-    "check", help="Periksa berkas aturan; tanpa FILE: semua berkas di folder aturan."
+    "check",
+    help="Periksa berkas aturan; tanpa FILE: semua berkas di folder aturan, lalu cerita demo "
+    "(tenants/demo) terhadap aturan tersebut.",
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @_rules_dir_option
@@ -150,6 +152,10 @@ def rules_check(files: tuple[Path, ...], rules_dir: Path) -> None:
             errors.extend(check_file(f, rules_dir if f.name != "national.yaml" else None))
     else:
         errors = check_all(rules_dir)
+        if not errors:  # the demo stories must still be tellable under these rules
+            from sikd.demo import validate_stories
+
+            errors = validate_stories(rules_dir=rules_dir)
     for e in errors:
         click.echo(str(e))
     if errors:
