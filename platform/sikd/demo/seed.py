@@ -35,6 +35,10 @@ from .stories import DEMO_DIR, Story, load_stories
 from .validate import validate_stories
 
 log = logging.getLogger(__name__)
+AGAIN = (
+    "Perbaiki ceritanya di tenants/demo/ (periksa dengan `sikd rules check`), lalu mulai dari "
+    "basis data kosong: `make clean-var` kemudian `make run`."
+)
 
 
 @dataclass
@@ -169,14 +173,12 @@ def seed_demo_cooperations(
             except BaseException:
                 stored = _stored_keys()
                 raise
-    except DemoDataError:
-        _forget_stored(stored)
-        raise
     except Exception as exc:
         _forget_stored(stored)
         log.exception("Data demo kerja sama gagal dibuat")
         raise DemoDataError(
-            f"Data demo kerja sama gagal dibuat dan dibatalkan seluruhnya: {exc}"
+            f"Data demo kerja sama gagal dibuat dan dibatalkan seluruhnya (tidak ada kerja sama "
+            f"demo yang tersimpan): {getattr(exc, 'message', None) or exc}\n{AGAIN}"
         ) from exc
     finally:
         event.remove(Session, "before_commit", _drop_pending_jobs)
