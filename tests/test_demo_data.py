@@ -12,8 +12,7 @@ from sikd.audit.services import verify_chain
 from sikd.cooperations.models import Cooperation, StageEvent
 from sikd.core.extensions import db
 from sikd.core.storage import get_storage
-from sikd.demo import seed_demo_accounts
-from sikd.demo_data import DEMO_DAERAH, seed_demo_cooperations
+from sikd.demo import DEMO_DAERAH, seed_demo_accounts, seed_demo_cooperations
 from sikd.documents.models import Document, DocumentVersion
 from sikd.notifications.models import Notification
 from sikd.routing.models import RoutingHop

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from sikd.devtools.services_boot import ensure_services
-from sikd.rules.cli import calendar_cli, rules_cli
+from sikd.rules.cli import EXTRA_CHECKS, calendar_cli, rules_cli
 
 
 def _create_app():
@@ -243,4 +244,13 @@ def serve_cmd(host: str, port: int, no_seed: bool) -> None:
 
 
 main.add_command(rules_cli)
+
+
+def _demo_stories_fit(rules_dir: Path) -> list:
+    from sikd.demo import validate_stories
+
+    return validate_stories(rules_dir=rules_dir)
+
+
+EXTRA_CHECKS.append(_demo_stories_fit)  # `sikd rules check` also walks the demo stories
 main.add_command(calendar_cli)

@@ -55,7 +55,7 @@ def _prepare(seed: bool) -> None:
         from sikd.demo import database_has_users, seed_demo_accounts
 
         if seed and embedded_database_in_use() and not database_has_users():
-            from sikd.demo_data import seed_demo_cooperations
+            from sikd.demo import seed_demo_cooperations
 
             accounts, password = seed_demo_accounts()
             click.echo("Mengisi data demo kerja sama (sekali saja, kira-kira satu menit)...")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,13 +125,20 @@ _regions_option = click.option(
 )
 
 
+# Further checks of data that must fit the rules (the demo stories), registered by the ``sikd``
+# command so this package does not import the features above it.
+EXTRA_CHECKS: list[Callable[[Path], list]] = []
+
+
 @click.group(name="rules", help="Periksa dan tampilkan aturan kerja sama (tenants/rules).")
 def rules_cli() -> None:
     pass
 
 
 @rules_cli.command(
-    "check", help="Periksa berkas aturan; tanpa FILE: semua berkas di folder aturan."
+    "check",
+    help="Periksa berkas aturan; tanpa FILE: semua berkas di folder aturan, lalu cerita demo "
+    "(tenants/demo) terhadap aturan tersebut.",
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @_rules_dir_option
@@ -142,6 +149,8 @@ def rules_check(files: tuple[Path, ...], rules_dir: Path) -> None:
             errors.extend(check_file(f, rules_dir if f.name != "national.yaml" else None))
     else:
         errors = check_all(rules_dir)
+        for extra in EXTRA_CHECKS if not errors else ():
+            errors.extend(extra(rules_dir))
     for e in errors:
         click.echo(str(e))
     if errors:
