@@ -13,7 +13,7 @@ for _p in (REPO / "platform", REPO / "workers"):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
-BENCH_PASSWORD = "bench-kata-sandi-123"
+BENCH_PASSWORD = "bench-kata-sandi-123"  # noqa: S105 - bench-only accounts
 SEED_MARK = "sikd bench seed"
 
 # (tenant code, e-mail, roles, unit): the accounts the benchmark logs in as; they are created

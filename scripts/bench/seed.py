@@ -251,7 +251,7 @@ def _json(value) -> str:
 
 def draw_skeleton(ref: dict, scale: float, users: dict, now: datetime) -> list[tuple]:
     """One row per cooperation: who, what, where in its workflow, and how much history."""
-    rng = random.Random(20261122)
+    rng = random.Random(20261122)  # noqa: S311 - reproducible data, not secrets
     n = max(int(round(FULL["cooperations"] * scale)), 60)
     tenants = {t[0]: t for t in ref["tenants"]}
     daerah = [t for t in ref["tenants"] if t[3] in ("provinsi", "kabupaten", "kota")]
@@ -284,7 +284,7 @@ def draw_skeleton(ref: dict, scale: float, users: dict, now: datetime) -> list[t
         vid, h = ref["by_tenant"][tid]
         r = rng.random()
         acc = 0.0
-        for typ, share, subs in TYPES:
+        for typ, share, subs in TYPES:  # noqa: B007 - the chosen one is used below
             acc += share
             if r <= acc:
                 break
