@@ -38,8 +38,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## make bench [SCALE=1]: upload memory, then page times at national scale (seeds
+## sikd_bench_<scale> once, then reuses it; SCALE=0.1 by default, 1 = 100,000 KS).
+SCALE ?= 0.1
 bench: install
 	$(BIN)/python scripts/bench_upload.py
+	PYTHONPATH=platform:workers $(BIN)/python scripts/bench/run.py --scale $(SCALE)
 
 clean-var:
 	rm -rf var

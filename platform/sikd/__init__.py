@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         return response
 
     login_manager.init_app(app)
+    __import__("sikd.query_count").query_count.init_app(app)  # X-Query-Count, bench only
 
     from sikd import models  # noqa: F401  (register every table on the metadata)
     from sikd.accounts.views import init_login
