@@ -42,8 +42,8 @@ format: install
 ## sikd_bench_<scale> once, then reuses it; SCALE=0.1 by default, 1 = 100,000 KS).
 SCALE ?= 0.1
 bench: install
-	$(BIN)/python scripts/bench_upload.py
-	PYTHONPATH=platform:workers $(BIN)/python scripts/bench/run.py --scale $(SCALE)
+	-$(BIN)/python scripts/bench_upload.py  # prints its figures; a missed target does not stop the page bench
+	$(BIN)/python scripts/bench/run.py --scale $(SCALE)
 
 clean-var:
 	rm -rf var

@@ -55,7 +55,9 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         return response
 
     login_manager.init_app(app)
-    __import__("sikd.query_count").query_count.init_app(app)  # X-Query-Count, bench only
+    from sikd.core import query_count
+
+    query_count.init_app(app)  # X-Query-Count for the page benchmark, off unless asked for
 
     from sikd import models  # noqa: F401  (register every table on the metadata)
     from sikd.accounts.views import init_login

@@ -45,7 +45,7 @@ def database_urls(scale: float):
     """App (``sikd_app``) and owner (``sikd_owner``) URLs of the bench database (no creation)."""
     from sqlalchemy.engine import make_url
 
-    from sikd.dbsetup import APP_ROLE, OWNER_ROLE, DatabaseUrls
+    from sikd.devtools.dbsetup import APP_ROLE, OWNER_ROLE, DatabaseUrls
 
     base = make_url(admin_url()).set(drivername="postgresql+psycopg", database=database_name(scale))
     return DatabaseUrls(
@@ -61,7 +61,7 @@ def seeded_comment(scale: float) -> str:
 def is_seeded(scale: float) -> bool:
     import psycopg
 
-    from sikd.dbsetup import _psycopg_dsn
+    from sikd.devtools.dbsetup import _psycopg_dsn
 
     with psycopg.connect(_psycopg_dsn(admin_url()), autocommit=True) as conn:
         row = conn.execute(
@@ -90,7 +90,7 @@ def release_redis_db(index: int, base: str = "redis://127.0.0.1:6379") -> None:
 
 
 def settings_for(scale: float, redis_url: str, var_dir: Path):
-    from sikd.config import load_settings
+    from sikd.core.config import load_settings
 
     urls = database_urls(scale)
     base = load_settings({"SIKD_ENV": "production", "SIKD_SECRET_KEY": "bench-" + "x" * 40})

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import benchlib  # noqa: E402
+import benchlib
 
 HERE = Path(__file__).resolve().parent
 
@@ -65,7 +65,7 @@ def serve(app_spec: str, env: dict[str, str], workers: int, log: Path) -> tuple:
         ),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [str(gunicorn), "-c", str(benchlib.REPO / "infra" / "gunicorn.conf.py"), app_spec],
         env=full_env,
         stdout=log.open("ab"),
@@ -112,7 +112,7 @@ def detail_target(scale: float) -> tuple[int, int]:
     """A Kota Bekasi cooperation with about 30 document versions (and how many it has)."""
     import psycopg
 
-    from sikd.dbsetup import _psycopg_dsn
+    from sikd.devtools.dbsetup import _psycopg_dsn
 
     with psycopg.connect(_psycopg_dsn(benchlib.database_urls(scale).owner)) as conn:
         conn.execute("select set_config('sikd.scope', 'system', false)")
@@ -152,7 +152,7 @@ def measure(base: str, bare: str, sessions: dict, page_list, rounds: int, client
 
     def client(index: int) -> None:
         bare_session = requests.Session()
-        own = {key: s for key, s in sessions[index].items()}
+        own = dict(sessions[index].items())
         for _ in range(rounds):
             for label, key, path in page_list:
                 t = time.perf_counter()
@@ -201,7 +201,7 @@ def print_table(title: str, page_list, times, bare_times, queries, statuses) -> 
 
 def ensure_services() -> list:
     """PostgreSQL/Redis on 127.0.0.1 when reachable, else the embedded ones (as the tests do)."""
-    from sikd.embedded import port_open, start_postgres, start_redis
+    from sikd.devtools.embedded import port_open, start_postgres, start_redis
 
     keep = []
     if "SIKD_BENCH_ADMIN_URL" not in os.environ and not port_open("127.0.0.1", 5432):

@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import benchlib  # noqa: E402
+import benchlib
 
 FULL = {
     "cooperations": 100_000,
@@ -125,7 +125,7 @@ def prepare(scale: float, settings):
     from flask_migrate import upgrade
 
     from sikd import create_app
-    from sikd.dbsetup import ensure_database
+    from sikd.devtools.dbsetup import ensure_database
     from sikd.tenancy.services import sync_tenants
 
     ensure_database(benchlib.admin_url(), benchlib.database_name(scale), drop_first=True)
@@ -139,9 +139,9 @@ def prepare(scale: float, settings):
 def pin_rulebooks(app) -> None:
     from sqlalchemy import select
 
-    from sikd.cooperations.services import current_rulebook_version
-    from sikd.extensions import db
+    from sikd.core.extensions import db
     from sikd.rules import loader
+    from sikd.rules.versions import current_rulebook_version
     from sikd.tenancy.models import Tenant
     from sikd.tenancy.scope import system_scope
 
@@ -714,7 +714,7 @@ def run_parallel(connect, jobs: list, workers: int = 2) -> None:
 def seed(scale: float, redis_url: str) -> None:
     import psycopg
 
-    from sikd.dbsetup import _psycopg_dsn
+    from sikd.devtools.dbsetup import _psycopg_dsn
 
     t0 = time.monotonic()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -737,7 +737,7 @@ def seed(scale: float, redis_url: str) -> None:
         return conn
 
     with app.app_context():
-        from sikd.cooperations.services import calendar
+        from sikd.rules.overrides import working_calendar as calendar
 
         calendar_version = calendar().version
 
@@ -893,7 +893,7 @@ def finish_with_app(app, t0: float) -> None:
     """The benchmark's accounts, made and audited by the app; then one chain checked whole."""
     from sikd.accounts.services import create_user
     from sikd.audit.services import verify_chain
-    from sikd.extensions import db
+    from sikd.core.extensions import db
     from sikd.tenancy.scope import system_scope
     from sikd.tenancy.services import get_tenant
 
