@@ -71,6 +71,8 @@ class Settings:
     cuti_bersama_is_workday_off: bool = True
     base_url: str = "http://127.0.0.1:5000"
     session_cookie_secure: bool = False
+    login_failures_per_ip: str = "30 per 15 minutes"
+    login_failures_global: str = "1000 per 15 minutes"
 
     @property
     def is_production_like(self) -> bool:
@@ -132,4 +134,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_cookie_secure=_bool(
             env, "SIKD_SESSION_COOKIE_SECURE", mode in {"production", "staging"}
         ),
+        login_failures_per_ip=_str(env, "SIKD_LOGIN_FAILURES_PER_IP", "30 per 15 minutes"),
+        login_failures_global=_str(env, "SIKD_LOGIN_FAILURES_GLOBAL", "1000 per 15 minutes"),
     )
