@@ -27,7 +27,7 @@ import hashlib
 import io
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from sikd.core.i18n import format_tanggal
@@ -82,7 +82,7 @@ def when_text(moment: datetime, tz_name: str = "Asia/Jakarta") -> str:
 
 
 def verify_pdf(
-    data: bytes,
+    data: bytes | IO[bytes],
     trust_roots: list[Any],
     *,
     now: datetime | None = None,
@@ -94,7 +94,8 @@ def verify_pdf(
     now = now or datetime.now(UTC)
     base = {"checked_at": now.isoformat(), "trust_roots": len(trust_roots)}
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+        reader = PdfFileReader(stream, strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception as exc:  # noqa: BLE001 - a broken PDF is a result, not a fault
         log.info("PDF signature check: unreadable file (%s)", exc)
