@@ -88,25 +88,25 @@ logfile = {work / "pgbouncer.log"}
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _owned_rows(app, tenant_ids: dict[str, int]) -> None:
+def _owned_rows(make_user, tenant_ids: dict[str, int]) -> None:
     """One cooperation for each of two tenants, made the normal way (direct connection)."""
     from sikd.cooperations.create import NewCooperation, create_cooperation
-    from tests.test_web_pages import make_person
 
-    with app.app_context():
-        for code in tenant_ids:
-            user = make_person(app, code, ["opd"])
-            body = {**SISTER_CITY, "title": f"Kota Kembar {code}"}
-            tenant_ids[code] = create_cooperation(user, NewCooperation(**body)).tenant_id
+    for code in tenant_ids:
+        body = {**SISTER_CITY, "title": f"Kota Kembar {code}"}
+        coop = create_cooperation(make_user(code, ["opd"]), NewCooperation(**body))
+        tenant_ids[code] = coop.tenant_id
 
 
-def test_tenant_scope_keeps_isolation_through_pgbouncer_transaction_pooling(app, settings, bouncer):
+def test_tenant_scope_keeps_isolation_through_pgbouncer_transaction_pooling(
+    app, settings, bouncer, make_user
+):
     from sikd import create_app
     from sikd.core.extensions import db
     from sikd.tenancy.scope import tenant_scope
 
     owners = {"32.75": 0, "33.72": 0}
-    _owned_rows(app, owners)
+    _owned_rows(make_user, owners)
     pooled = create_app(replace(settings, database_url=bouncer, database_pgbouncer=True))
     seen: dict[str, set] = {code: set() for code in owners}
     backends: dict[str, set] = {code: set() for code in owners}
