@@ -177,7 +177,7 @@ def _copy(cur, table: str, columns: list[str], rows) -> None:
 
 def load_reference(conn) -> dict:
     """Tenants, pinned rulebooks and the stage tables the generator joins against."""
-    from sikd.workflow.engine import _deadline_specs
+    from sikd.workflow.transitions import deadline_specs as _deadline_specs
 
     tenants = conn.execute(
         "select id, code, name, kind, parent_id from tenants order by id"

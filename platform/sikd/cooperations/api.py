@@ -103,7 +103,7 @@ class ListArgs(Schema):
 
 class InboxArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ActionBody(Schema):

@@ -62,25 +62,6 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "next_due_at",
             postgresql_where=text("status = 'berjalan'"),
         ),
-        # the register's ``q``: trigram indexes answer ILIKE '%…%' on Indonesian text
-        Index(
-            "ix_cooperations_title_trgm",
-            "title",
-            postgresql_using="gin",
-            postgresql_ops={"title": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_cooperations_number_trgm",
-            "number",
-            postgresql_using="gin",
-            postgresql_ops={"number": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_cooperations_partner_name_trgm",
-            "partner_name",
-            postgresql_using="gin",
-            postgresql_ops={"partner_name": "gin_trgm_ops"},
-        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sikd.cooperations.models import Cooperation
 from sikd.core.extensions import db
@@ -45,10 +46,18 @@ def rulebook_of(coop: Cooperation) -> dict[str, Any]:
 
 
 def preload_rulebook_versions(coops: Iterable[Cooperation]) -> None:
-    """The pinned versions of a list in one query (their hashes; the JSON stays deferred)."""
+    """The pinned versions of a list in one query (their hashes; the JSON stays deferred),
+    attached to each cooperation (the identity map alone holds them only weakly)."""
+    coops = list(coops)
     ids = {c.rulebook_version_id for c in coops}
-    if ids:
-        db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(ids))).all()
+    if not ids:
+        return
+    versions = {
+        v.id: v
+        for v in db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(ids)))
+    }
+    for coop in coops:
+        set_committed_value(coop, "rulebook_version", versions.get(coop.rulebook_version_id))
 
 
 def rules_of(coop: Cooperation) -> Rulebook:

@@ -55,8 +55,10 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
             db.session.commit()
             if not candidates:
                 break
-            for deadline_id, _ in candidates:
-                _fire_one(deadline_id, now, result)
+            for deadline_id, _, tenant_id in candidates:
+                # the owner's scope from the start: the transaction sets it once, in after_begin
+                with tenant_scope(tenant_id):
+                    _fire_one(deadline_id, now, result)
             after = candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
         refresh_rollup(now)
@@ -95,11 +97,10 @@ def _fire(row: Deadline, coop: Cooperation, now: datetime, result: SweepResult) 
         return
     decision = engine.on_deadline_expired(rulebook_of(coop), engine_state(coop), spec)
     row.status, row.fired_at = DeadlineStatus.FIRED, now
-    with tenant_scope(coop.tenant_id), system_scope():
-        if decision is None:  # nothing happens on expiry: the row no longer counts as next
-            refresh_summary(coop, rules_of(coop))
-            return
-        apply_decision(coop, decision, now, user=None, actor_level="system")
+    if decision is None:  # nothing happens on expiry: the row no longer counts as next
+        refresh_summary(coop, rules_of(coop))
+        return
+    apply_decision(coop, decision, now, user=None, actor_level="system")
     result.fired.append(f"{coop.number}:{row.stage}:{spec.on_expiry}")
 
 

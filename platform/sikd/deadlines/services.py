@@ -126,16 +126,16 @@ def spec_of(row: Deadline) -> DeadlineSpec:
 
 def due_candidates(
     now: datetime, batch: int, after: tuple[datetime, int] | None = None
-) -> list[tuple[int, datetime]]:
-    """``(id, due_at)`` of open deadlines due before ``now``, oldest first, after the keyset
-    ``(due_at, id)`` of the previous batch; not locked (each is locked when it is acted on)."""
-    query = select(Deadline.id, Deadline.due_at).where(
+) -> list[tuple[int, datetime, int]]:
+    """``(id, due_at, tenant_id)`` of open deadlines due before ``now``, oldest first, after the
+    keyset ``(due_at, id)`` of the previous batch; not locked (each is locked when acted on)."""
+    query = select(Deadline.id, Deadline.due_at, Deadline.tenant_id).where(
         Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now
     )
     if after is not None:
         query = query.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(*after))
     rows = db.session.execute(query.order_by(Deadline.due_at, Deadline.id).limit(batch))
-    return [(row.id, row.due_at) for row in rows]
+    return [(row.id, row.due_at, row.tenant_id) for row in rows]
 
 
 def reminder_instants(row: Deadline, cal: WorkingCalendar, tz: str) -> list[tuple[str, datetime]]:
