@@ -55,7 +55,8 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
             db.session.commit()
             if not candidates:
                 break
-            for deadline_id, _, tenant_id in candidates:
+            # a batch by owner: consecutive transitions share the owner's decoded rulebook
+            for deadline_id, _, tenant_id in sorted(candidates, key=lambda c: (c[2], c[1], c[0])):
                 # the owner's scope from the start: the transaction sets it once, in after_begin
                 with tenant_scope(tenant_id):
                     _fire_one(deadline_id, now, result)
