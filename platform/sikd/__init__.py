@@ -19,7 +19,12 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
         SIKD_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True,
+            **(
+                {"connect_args": {"prepare_threshold": None}} if settings.database_pgbouncer else {}
+            ),
+        },
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,

@@ -177,7 +177,7 @@ def _copy(cur, table: str, columns: list[str], rows) -> None:
 
 def load_reference(conn) -> dict:
     """Tenants, pinned rulebooks and the stage tables the generator joins against."""
-    from sikd.workflow.engine import _deadline_specs
+    from sikd.workflow.transitions import deadline_specs as _deadline_specs
 
     tenants = conn.execute(
         "select id, code, name, kind, parent_id from tenants order by id"
@@ -442,7 +442,8 @@ STEPS_A = {
 insert into cooperations (id, number, year, type, subtype, title, partner_name, partner_kind,
   partner_country, objek, persyaratan, prakarsa_origin, facts, flags, process, stage, status,
   holder_level, holder_tenant_id, stage_entered_at, rulebook_version_id, version, term_start,
-  term_end, estimated_cost, benefit_note, created_by, created_at, updated_at, tenant_id)
+  term_end, estimated_cost, benefit_note, created_by, created_at, updated_at, tenant_id,
+  stage_label, holder_roles)
 select c.id, c.number, c.year, c.type, c.subtype, c.title, c.partner, c.partner_kind, c.country,
   case when c.country is null then '{}'::varchar[] else '{pertukaran_budaya,iptek}' end,
   case when c.country is null then '{}'::varchar[]
@@ -450,7 +451,8 @@ select c.id, c.number, c.year, c.type, c.subtype, c.title, c.partner, c.partner_
   'daerah', '{}', c.flags, c.process, s.stage, c.status, c.level, c.holder_id, c.entered_at,
   c.rbv_id, c.n_ev, case when c.ord > 12 then c.created_at::date + 400 end,
   case when c.ord > 12 then c.created_at::date + 400 + 5 * 365 end, c.cost,
-  'Manfaat bagi masyarakat ' || c.title, c.creator, c.created_at, c.entered_at, c.tenant_id
+  'Manfaat bagi masyarakat ' || c.title, c.creator, c.created_at, c.entered_at, c.tenant_id,
+  s.label, case when c.status = 'berjalan' then s.roles else '{}'::varchar[] end
 from bench_seed.coop c join bench_seed.stages s on (s.rb, s.process, s.ord) = (c.rb, c.process, c.ord)
 """,
     "bench_seed.ev": """
@@ -577,6 +579,22 @@ join bench_seed.tenant a on a.tenant_id = r.tid
 where r.tid <> c.tenant_id or r.n = 0
 """,
 }
+
+# the same facts ``sikd.cooperations.summary.refresh_summary`` keeps, for the bulk-loaded rows
+SUMMARY_SQL = """
+update cooperations c set next_due_at = d.due_at, next_due_unit = d.unit, holder_since = h.at
+from bench_seed.coop b
+left join (
+  select distinct on (cooperation_id) cooperation_id, due_at, spec ->> 'unit' as unit
+  from deadlines where status = 'open' order by cooperation_id, due_at
+) d on d.cooperation_id = b.id
+left join (
+  select cooperation_id, max(received_at) as at from routing_hops where acted_at is null
+  group by cooperation_id
+) h on h.cooperation_id = b.id
+where b.id = c.id and b.status = 'berjalan'
+"""
+
 
 AUDIT_SQL = """
 insert into audit_entries (tenant_id, seq, at, actor_user_id, actor_label, action, object_type,
@@ -839,6 +857,8 @@ def seed(scale: float, redis_url: str) -> None:
     b2 = [(step, name, sql) for name, sql in STEPS_B2.items()]
     # interleave so each connection gets a share of both groups
     run_parallel(connect, [b1[0], b2[0], b2[1], b1[1], b2[2], b1[2], b1[3]])
+    with connect() as conn:  # the derived facts the app keeps on the row (migration 0005)
+        step(conn, "cooperations: next deadline, holder since", SUMMARY_SQL)
 
     with connect() as conn:
         sizes = conn.execute(
@@ -875,6 +895,14 @@ def seed(scale: float, redis_url: str) -> None:
     run_parallel(connect, [(vacuum, t) for t in ("audit_entries", *BULK_TABLES[:-1], "users")])
     log("vacuumed and analysed", t0)
 
+    with app.app_context():  # the national view's counts, as the sweep keeps them
+        from sikd.cooperations.rollup import refresh_rollup
+        from sikd.core.extensions import db
+
+        refresh_rollup(now)
+        db.session.commit()
+        db.session.remove()
+    log("national rollup built", t0)
     finish_with_app(app, t0)
     with psycopg.connect(_psycopg_dsn(benchlib.admin_url()), autocommit=True) as conn:
         name = benchlib.database_name(scale)

@@ -19,6 +19,7 @@ from sikd.cooperations.access import acting_on, actor_for, grant
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_decision
 from sikd.cooperations.state import engine_state, field_lookup, rulebook_of, rules_of, state_summary
+from sikd.cooperations.summary import refresh_summary
 from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
@@ -67,7 +68,7 @@ def cited_refusal(rules: Rulebook, refusal: Refusal) -> Refusal:
 
 
 def _already_routed(coop: Cooperation) -> AppError | None:
-    direct = routing.last_direct_route(coop.id)
+    direct = routing.last_direct_route(coop.id, coop.tenant_id)
     if direct is None or coop.holder_level == "provinsi":
         return None
     when = format_tanggal(direct.acted_at.date()) if direct.acted_at else "-"
@@ -124,12 +125,14 @@ def _route(
     """Close the current holder's hop and open the next one (or set the due date of the open
     hop when the stage only opened a deadline)."""
     if decision.hop is None:
-        hop = routing.current_hop(coop.id) if opened else None
+        hop = routing.current_hop(coop.id, coop.tenant_id) if opened else None
         if hop is not None and hop.due_at is None:
             hop.due_at = min(d.due_at for d in opened)
         return
     basis = rules.cite(decision.hop.basis or decision.basis)
-    routing.close_hop(routing.current_hop(coop.id), now, decision.hop.outcome, note, basis)
+    routing.close_hop(
+        routing.current_hop(coop.id, coop.tenant_id), now, decision.hop.outcome, note, basis
+    )
     holder = routing.holder_tenant(landing_level, coop.tenant)
     if not decision.terminal:
         due = min((d.due_at for d in opened), default=None)
@@ -152,7 +155,7 @@ def apply_decision(
     note = inputs.get("catatan") or inputs.get("alasan")
 
     history.record_event(coop, decision, rules, now, user, from_stage)
-    close_deadlines(coop.id, decision.deadlines_to_close, now)
+    close_deadlines(coop.id, decision.deadlines_to_close, now, coop.tenant_id)
     opened = []
     if decision.deadlines_to_open:
         opened = open_deadlines(
@@ -174,6 +177,7 @@ def apply_decision(
             CooperationStatus.DITOLAK if decision.kind == "refuse" else CooperationStatus.SELESAI
         )
 
+    refresh_summary(coop, rules)
     notify_decision(coop, rules, decision, landing_level, now)
     audit.record(
         tenant_id=coop.tenant_id,

@@ -9,8 +9,14 @@ from sikd.cooperations.access import get_visible
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.create import NewCooperation, create_cooperation
 from sikd.cooperations.models import TYPES, Cooperation
-from sikd.cooperations.queries import filtered_cooperations, inbox, timeline
-from sikd.cooperations.state import rules_of
+from sikd.cooperations.queries import (
+    COUNT_CAP,
+    filtered_cooperations,
+    inbox,
+    inbox_counts,
+    timeline,
+)
+from sikd.cooperations.state import preload_rulebook_versions, rules_of
 from sikd.core.api import api_login_required
 
 blp = Blueprint("cooperations", __name__, description="Kerja sama daerah")
@@ -70,7 +76,7 @@ class CooperationOut(Schema):
     updated_at = fields.DateTime()
 
     def get_stage_label(self, obj: Cooperation) -> str:
-        return rules_of(obj).label_of(obj.process, obj.stage)
+        return obj.stage_label or rules_of(obj).label_of(obj.process, obj.stage)
 
     def get_rulebook_hash(self, obj: Cooperation) -> str:
         return obj.rulebook_version.content_hash
@@ -91,6 +97,11 @@ class ListArgs(Schema):
         load_default=None, metadata={"description": "cari di judul, nomor, atau mitra"}
     )
     overdue = fields.Boolean(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class InboxArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -132,7 +143,13 @@ class Cooperations(MethodView):
     def get(self, args):
         """Daftar kerja sama yang boleh Anda lihat, dengan saringan."""
         rows, total = filtered_cooperations(args)
-        return {"items": CooperationOut(many=True).dump(rows), "total": total, "page": args["page"]}
+        preload_rulebook_versions(rows)
+        return {
+            "items": CooperationOut(many=True).dump(rows),
+            "total": min(total, COUNT_CAP),
+            "total_capped": total > COUNT_CAP,
+            "page": args["page"],
+        }
 
     @blp.arguments(CooperationCreate)
     @blp.response(201, CooperationOut)
@@ -253,15 +270,23 @@ class Timeline(MethodView):
 class Inbox(MethodView):
     decorators = [api_login_required]
 
-    def get(self):
-        """Yang menunggu tindakan Anda: lewat tenggat lebih dulu, lalu menurut tenggat."""
-        items = inbox(current_user)
+    @blp.arguments(InboxArgs, location="query")
+    def get(self, args):
+        """Yang menunggu tindakan Anda: lewat tenggat lebih dulu, lalu menurut tenggat
+        (per_page per halaman; ``total`` dan ``overdue`` untuk seluruhnya)."""
+        total, late = inbox_counts(current_user)
+        per_page = args["per_page"]
+        items = inbox(current_user, limit=per_page, offset=(args["page"] - 1) * per_page)
+        preload_rulebook_versions([i["cooperation"] for i in items])
         return {
+            "total": total,
+            "overdue": late,
+            "page": args["page"],
             "items": [
                 {
                     "cooperation": CooperationOut().dump(i["cooperation"]),
                     "due_at": i["due_at"].isoformat() if i["due_at"] else None,
                 }
                 for i in items
-            ]
+            ],
         }

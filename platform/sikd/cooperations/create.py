@@ -10,6 +10,7 @@ from sikd.cooperations.access import grant, parent_provinsi
 from sikd.cooperations.history import record_event
 from sikd.cooperations.models import FOREIGN_TYPES, TYPES, Cooperation, CooperationStatus
 from sikd.cooperations.state import field_lookup
+from sikd.cooperations.summary import refresh_summary
 from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
@@ -114,6 +115,7 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
             open_deadlines(
                 coop, decision.deadlines_to_open, now, working_calendar(), field_lookup(coop)
             )
+        refresh_summary(coop, rules)
         audit.record(
             tenant_id=tenant.id,
             action="cooperation.created",

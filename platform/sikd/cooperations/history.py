@@ -138,21 +138,23 @@ def summary(coop: Cooperation, decision: Decision, rules: Rulebook, from_stage: 
     return f"{coop.number}: {decision.action} di tahap {from_label}, kini {to_label}"
 
 
-def events_of(coop_id: int) -> list[StageEvent]:
+def events_of(coop_id: int, tenant_id: int | None = None) -> list[StageEvent]:
+    """The stage history; with the owner's ``tenant_id`` its (tenant_id, cooperation_id) index
+    answers (the grant in the row-level policy keeps the planner from inferring the tenant)."""
+    where = [StageEvent.cooperation_id == coop_id]
+    if tenant_id is not None:
+        where.append(StageEvent.tenant_id == tenant_id)
     return list(
-        db.session.scalars(
-            select(StageEvent)
-            .where(StageEvent.cooperation_id == coop_id)
-            .order_by(StageEvent.at, StageEvent.id)
-        )
+        db.session.scalars(select(StageEvent).where(*where).order_by(StageEvent.at, StageEvent.id))
     )
 
 
-def decisions_of(coop_id: int) -> list[CooperationDecision]:
+def decisions_of(coop_id: int, tenant_id: int | None = None) -> list[CooperationDecision]:
+    where = [CooperationDecision.cooperation_id == coop_id]
+    if tenant_id is not None:
+        where.append(CooperationDecision.tenant_id == tenant_id)
     return list(
         db.session.scalars(
-            select(CooperationDecision)
-            .where(CooperationDecision.cooperation_id == coop_id)
-            .order_by(CooperationDecision.at)
+            select(CooperationDecision).where(*where).order_by(CooperationDecision.at)
         )
     )

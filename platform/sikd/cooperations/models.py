@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +49,19 @@ class Cooperation(TenantOwnedMixin, db.Model):
         UniqueConstraint("tenant_id", "number", name="uq_cooperations_tenant_number"),
         Index("ix_cooperations_tenant_id_stage", "tenant_id", "stage"),
         Index("ix_cooperations_tenant_id_year", "tenant_id", "year"),
+        Index("ix_cooperations_tenant_id_updated_at", "tenant_id", "updated_at"),
+        # the inbox and the queues: running cooperations by the tenant that holds them
+        Index(
+            "ix_cooperations_running_holder",
+            "holder_tenant_id",
+            postgresql_where=text("status = 'berjalan'"),
+        ),
+        # the national list of overdue cooperations: running ones by their next deadline
+        Index(
+            "ix_cooperations_running_next_due_at",
+            "next_due_at",
+            postgresql_where=text("status = 'berjalan'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,6 +98,16 @@ class Cooperation(TenantOwnedMixin, db.Model):
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Derived facts the lists show, kept by :func:`sikd.cooperations.summary.refresh_summary`
+    # in the transaction that changes them (create, apply_decision): the current stage's label
+    # and the roles that act on it (from the pinned rulebook), the earliest open deadline of the
+    # current stage (instant and unit, for "sisa …"), and since when the holder has it (the open
+    # hop). Overdue is ``next_due_at < now``, answered by an index.
+    stage_label: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    holder_roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), nullable=False, default=list)
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_due_unit: Mapped[str | None] = mapped_column(String(20))
+    holder_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tenant: Mapped[Tenant] = relationship(foreign_keys="Cooperation.tenant_id", lazy="joined")
     holder_tenant: Mapped[Tenant] = relationship(foreign_keys=[holder_tenant_id], lazy="joined")
@@ -161,3 +185,21 @@ class CooperationDecision(TenantOwnedMixin, db.Model):
     tanggal_surat: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class NationalRollup(db.Model):
+    """Counts for the national view per provinsi (its own and its kabupaten/kota's), process,
+    stage and status; rebuilt by the periodic sweep (:mod:`sikd.cooperations.rollup`), never
+    scanned per request. Figures only, across tenants: read by the national roles' page."""
+
+    __tablename__ = "national_rollup"
+
+    provinsi_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    process: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(60), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stage_label: Mapped[str] = mapped_column(String(300), nullable=False)
+    total: Mapped[int] = mapped_column(Integer, nullable=False)
+    overdue: Mapped[int] = mapped_column(Integer, nullable=False)
+    dormant: Mapped[int] = mapped_column(Integer, nullable=False)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -3,12 +3,12 @@ deadline, and the context of the detail page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from sikd.cooperations.access import actor_level, get_visible
@@ -18,10 +18,8 @@ from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.errors import NotFound, render_error
-from sikd.core.extensions import db
-from sikd.deadlines.models import Deadline, DeadlineStatus
+from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
-from sikd.rules.models import RulebookVersion
 from sikd.web.filters import sisa, tanggal
 from sikd.web.panels import detail_panels_context
 from sikd.workflow.rulebook import Rulebook
@@ -44,41 +42,23 @@ def not_found_page():
     )
 
 
-def _preload_rulebooks(coops: Iterable[Cooperation]) -> None:
-    """One query for the rulebooks of a list of cooperations (instead of one each)."""
-    ids = {c.rulebook_version_id for c in coops}
-    if ids:
-        db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(ids))).all()
+@dataclass(frozen=True)
+class Due:
+    """The next deadline of a row as the lists show it (kept on the cooperation row)."""
+
+    due_at: datetime
+    unit: str | None
 
 
-def _current_deadlines(coops: list[Cooperation]) -> dict[int, Deadline]:
-    """The earliest open deadline of each cooperation's current stage."""
-    if not coops:
-        return {}
-    rows = db.session.scalars(
-        select(Deadline)
-        .where(
-            Deadline.cooperation_id.in_([c.id for c in coops]),
-            Deadline.status == DeadlineStatus.OPEN,
-        )
-        .order_by(Deadline.due_at)
-    ).all()
-    stage_of = {c.id: c.stage for c in coops}
-    out: dict[int, Deadline] = {}
-    for row in rows:
-        if row.stage == stage_of.get(row.cooperation_id) and row.cooperation_id not in out:
-            out[row.cooperation_id] = row
-    return out
-
-
-def _row(coop: Cooperation, deadline: Deadline | None, now=None) -> dict[str, Any]:
+def _row(coop: Cooperation, now: datetime) -> dict[str, Any]:
+    deadline = Due(coop.next_due_at, coop.next_due_unit) if coop.next_due_at else None
     return {
         "coop": coop,
-        "stage_label": rules_of(coop).label_of(coop.process, coop.stage),
+        "stage_label": coop.stage_label or coop.stage,
         "deadline": deadline,
         "sisa": sisa(
             deadline.due_at if deadline else None,
-            (deadline.spec or {}).get("unit") if deadline else None,
+            deadline.unit if deadline else None,
             coop.tenant.timezone,
             now,
         ),
@@ -86,10 +66,18 @@ def _row(coop: Cooperation, deadline: Deadline | None, now=None) -> dict[str, An
 
 
 def rows_of(coops: list[Cooperation]) -> list[dict[str, Any]]:
-    _preload_rulebooks(coops)
-    deadlines = _current_deadlines(coops)
+    """List rows from the cooperation rows alone (no query per row, no rulebook)."""
     now = clock.now()
-    return [_row(c, deadlines.get(c.id), now) for c in coops]
+    return [_row(c, now) for c in coops]
+
+
+PAGE_SIZE = 50
+
+
+def pager(total: int, page: int, per_page: int = PAGE_SIZE) -> dict[str, int]:
+    """``{"page", "pages", "total"}`` for a list paged by ``?halaman=``."""
+    pages = max((total + per_page - 1) // per_page, 1)
+    return {"page": min(page, pages), "pages": pages, "total": total}
 
 
 def by_deadline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -102,7 +90,7 @@ def routed_direct_notice(coop: Cooperation) -> str | None:
     """For the Gubernur's office: the submission already went to Kemendagri on its own."""
     if actor_level(current_user.tenant, coop) != "provinsi" or coop.holder_level == "provinsi":
         return None
-    hop = last_direct_route(coop.id)
+    hop = last_direct_route(coop.id, coop.tenant_id)
     if hop is None:
         return None
     return (

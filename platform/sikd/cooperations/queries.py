@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from sikd.accounts.models import User
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
-from sikd.cooperations.models import Cooperation, CooperationStatus
-from sikd.cooperations.state import rules_of
+from sikd.cooperations.models import Cooperation, CooperationAccess, CooperationStatus
 from sikd.core import clock
 from sikd.core.extensions import db
-from sikd.deadlines.models import Deadline, DeadlineStatus
-from sikd.deadlines.services import deadlines_of, open_due_at
+from sikd.deadlines.services import deadlines_of
 from sikd.routing.services import hops_of
 from sikd.tenancy.models import Tenant
+from sikd.tenancy.scope import current_tenant_id, is_system_scope
+
+# Counting every match of a broad filter across the national table costs more than the page;
+# past this many the register says "lebih dari …" (the rows themselves are paged).
+COUNT_CAP = 1000
 
 
 def _in_provinsi(query, code: str):
@@ -34,16 +38,15 @@ def _in_provinsi(query, code: str):
 
 
 def _overdue(query):
+    """Running, with the earliest open deadline of its current stage already past."""
     return query.where(
-        select(Deadline.id)
-        .where(
-            Deadline.cooperation_id == Cooperation.id,
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.stage == Cooperation.stage,
-            Deadline.due_at < clock.now(),
-        )
-        .exists()
+        Cooperation.status == CooperationStatus.BERJALAN, Cooperation.next_due_at < clock.now()
     )
+
+
+def capped_count(query, cap: int = COUNT_CAP) -> int:
+    """How many rows ``query`` has, counting at most ``cap + 1`` (more than ``cap`` = many)."""
+    return db.session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
 
 
 def _search(query, text: str):
@@ -57,9 +60,24 @@ def _search(query, text: str):
     )
 
 
+def _reachable(query):
+    """The visibility rule once more, as ``id IN (own ∪ granted)``: under row-level security
+    the planner may use an index only for leakproof conditions (``=`` on integers, not ILIKE,
+    not the policy's OR), so this gives it the tenant's own rows by ``tenant_id`` and the granted
+    ones by the grant index, and search filters only those (a Kota's 2,000, not the nation's)."""
+    tenant_id = current_tenant_id()
+    if is_system_scope() or tenant_id is None:
+        return query
+    own = select(Cooperation.id).where(Cooperation.tenant_id == tenant_id)
+    granted = select(CooperationAccess.cooperation_id).where(
+        CooperationAccess.tenant_id == tenant_id
+    )
+    return query.where(Cooperation.id.in_(union_all(own, granted)))
+
+
 def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
     """The register: every cooperation the caller may see, filtered and paged."""
-    query = visible_query()
+    query = _reachable(visible_query())
     equal = {
         "type": Cooperation.type,
         "stage": Cooperation.stage,
@@ -83,35 +101,61 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
         query = _search(query, args["q"])
     if args.get("overdue"):
         query = _overdue(query)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page, per_page = args.get("page", 1), args.get("per_page", 50)
     rows = db.session.scalars(
-        query.order_by(Cooperation.updated_at.desc()).offset((page - 1) * per_page).limit(per_page)
+        query.order_by(Cooperation.updated_at.desc(), Cooperation.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
-    return list(rows), total
+    return list(rows), capped_count(query, max(COUNT_CAP, page * per_page))
 
 
-def inbox(user: User) -> list[dict[str, Any]]:
+def _inbox_query(user: User, level: str | None):
+    query = visible_query().where(
+        Cooperation.holder_tenant_id == user.tenant_id,
+        Cooperation.status == CooperationStatus.BERJALAN,
+        Cooperation.holder_roles.overlap(sorted(user.roles)),
+    )
+    return query if level is None else query.where(Cooperation.holder_level == level)
+
+
+def inbox(
+    user: User,
+    *,
+    level: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    with_documents: bool = False,
+) -> list[dict[str, Any]]:
     """What waits for this user now: cooperations held by the user's tenant at a stage one of
-    the user's roles may act on; overdue first, then by due date."""
-    rows = db.session.scalars(
-        visible_query().where(
-            Cooperation.holder_tenant_id == user.tenant_id,
-            Cooperation.status == CooperationStatus.BERJALAN,
-        )
-    ).all()
-    mine = [c for c in rows if set(rules_of(c).roles_of(c.process, c.stage)) & set(user.roles)]
-    due = open_due_at((c.id for c in mine), {c.id: c.stage for c in mine})
-    items = [{"cooperation": c, "due_at": due.get(c.id)} for c in mine]
-    now = clock.now()
-    items.sort(key=lambda i: (i["due_at"] is None, i["due_at"] or now))
-    return items
+    the user's roles may act on (``level``: only those held at that level); overdue first,
+    then by due date, those without a deadline last. One query (two ``with_documents``)."""
+    query = (
+        _inbox_query(user, level)
+        .order_by(Cooperation.next_due_at.asc().nulls_last(), Cooperation.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    if with_documents:
+        query = query.options(selectinload(Cooperation.current_documents))
+    rows = db.session.scalars(query).all()
+    return [{"cooperation": c, "due_at": c.next_due_at} for c in rows]
+
+
+def inbox_counts(user: User, level: str | None = None) -> tuple[int, int]:
+    """(waiting, of which overdue) for the user's inbox, in one query."""
+    sub = _inbox_query(user, level).subquery()
+    total, late = db.session.execute(
+        select(func.count(), func.count().filter(sub.c.next_due_at < clock.now())).select_from(sub)
+    ).one()
+    return total, late
 
 
 def timeline(coop: Cooperation) -> dict[str, Any]:
     return {
-        "events": events_of(coop.id),
-        "hops": hops_of(coop.id),
-        "deadlines": deadlines_of(coop.id),
-        "decisions": decisions_of(coop.id),
+        "events": events_of(coop.id, coop.tenant_id),
+        "hops": hops_of(coop.id, coop.tenant_id),
+        "deadlines": deadlines_of(coop.id, coop.tenant_id),
+        "decisions": decisions_of(coop.id, coop.tenant_id),
     }

@@ -4,63 +4,90 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from sikd.accounts.pages import roles_required
-from sikd.cooperations.actions import available_actions
+from sikd.cooperations import rollup
+from sikd.cooperations.access import actor_for, visible_query
 from sikd.cooperations.models import Cooperation, CooperationStatus
-from sikd.cooperations.pages import bp, by_deadline, rows_of
-from sikd.cooperations.queries import filtered_cooperations, inbox
+from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
+from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_counts
+from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
 from sikd.core import clock
 from sikd.core.extensions import db
-from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.routing.models import RoutingHop
-from sikd.rules.models import RulebookVersion
 from sikd.tenancy.models import Tenant
+from sikd.workflow import engine
 from sikd.workflow.roles import NATIONAL_ROLES
-from sikd.workflow.rulebook import Rulebook
 
 
-def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
-    items = [i for i in inbox(current_user) if i["cooperation"].holder_level == "provinsi"]
-    rows = by_deadline(rows_of([i["cooperation"] for i in items]))
-    for row in rows:
-        actions = {a.id: a for a in available_actions(current_user, row["coop"])}
-        row["teruskan"] = actions.get("teruskan")
-        row["kembalikan"] = actions.get("kembalikan")
-        row["others"] = [a for a in actions.values() if a.id not in ("teruskan", "kembalikan")]
-        row["received_at"] = db.session.scalar(
-            select(RoutingHop.received_at)
-            .where(RoutingHop.cooperation_id == row["coop"].id, RoutingHop.acted_at.is_(None))
-            .order_by(RoutingHop.received_at.desc())
-            .limit(1)
+def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
+    """What the user may do on each row, from the rows' loaded documents and the rulebooks
+    (decoded once per process): no query per row."""
+    preload_rulebook_versions(coops)
+    out = {}
+    for coop in coops:
+        actor = actor_for(current_user, coop)
+        kinds = frozenset(doc.kind for doc in coop.current_documents)
+        infos = (
+            engine.available_actions(rulebook_of(coop), engine_state(coop, kinds), actor)
+            if actor is not None and coop.status == CooperationStatus.BERJALAN
+            else []
         )
+        out[coop.id] = {a.id: a for a in infos}
+    return out
+
+
+def _routed_directly() -> list[tuple[RoutingHop, Cooperation | None]]:
+    """The 20 latest submissions the sweep routed around this Gubernur (two queries)."""
     direct = db.session.scalars(
         select(RoutingHop)
         .where(
             RoutingHop.holder_tenant_id == current_user.tenant_id,
-            RoutingHop.level == "provinsi",
             RoutingHop.outcome == "routed_directly",
+            RoutingHop.level == "provinsi",
         )
         .order_by(RoutingHop.acted_at.desc())
         .limit(20)
     ).all()
-    direct_coops = {
+    coops = {
         c.id: c
         for c in db.session.scalars(
-            select(Cooperation).where(Cooperation.id.in_([h.cooperation_id for h in direct]))
+            visible_query().where(Cooperation.id.in_([h.cooperation_id for h in direct]))
         )
     }
+    return [(h, coops.get(h.cooperation_id)) for h in direct]
+
+
+def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
+    total, _ = inbox_counts(current_user, level="provinsi")
+    paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
+    items = inbox(
+        current_user,
+        level="provinsi",
+        limit=PAGE_SIZE,
+        offset=(paging["page"] - 1) * PAGE_SIZE,
+        with_documents=True,
+    )
+    coops = [i["cooperation"] for i in items]
+    actions_of = _queue_actions(coops)
+    rows = rows_of(coops)
+    for row in rows:
+        actions = actions_of[row["coop"].id]
+        row["teruskan"] = actions.get("teruskan")
+        row["kembalikan"] = actions.get("kembalikan")
+        row["others"] = [a for a in actions.values() if a.id not in ("teruskan", "kembalikan")]
+        row["received_at"] = row["coop"].holder_since
     row_errors = row_errors or {}
     # a refusal about a submission that has left the queue is still shown, at the top
     orphan_errors = [e for cid, e in row_errors.items() if cid not in {r["coop"].id for r in rows}]
     return render_template(
         "cooperations/gubernur.html",
         rows=rows,
-        direct=[(h, direct_coops.get(h.cooperation_id)) for h in direct],
+        paging=paging,
+        direct=_routed_directly(),
         row_errors=row_errors,
         orphan_errors=orphan_errors,
     ), status
@@ -75,101 +102,57 @@ def gubernur_queue():
 @bp.route("/nasional")
 @roles_required(*NATIONAL_ROLES)
 def national():
+    """Kemendagri's national view: counts from the rollup the sweep keeps, the 50 most overdue
+    and the first 50 waiting for the Sekretariat Jenderal; a constant number of queries."""
     now = clock.now()
-    owner = aliased(Tenant)
-    overdue = (
-        select(Deadline.id)
-        .where(
-            Deadline.cooperation_id == Cooperation.id,
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.stage == Cooperation.stage,
-            Deadline.due_at < now,
-        )
-        .exists()
-    )
-    provinsi_id = func.coalesce(owner.parent_id, owner.id)
-    running = Cooperation.status == CooperationStatus.BERJALAN
-    by_provinsi = db.session.execute(
-        select(
-            provinsi_id,
-            func.count(Cooperation.id),
-            func.sum(case((running, 1), else_=0)),
-            func.sum(case((running & overdue, 1), else_=0)),
-            func.sum(case((Cooperation.flags.contains(["dormant"]), 1), else_=0)),
-        )
-        .join(owner, owner.id == Cooperation.tenant_id)
-        .group_by(provinsi_id)
-    ).all()
+    as_of = rollup.ensure_fresh(now)
+    counts = rollup.by_provinsi()
     names = {
         t.id: t
-        for t in db.session.scalars(
-            select(Tenant).where(Tenant.id.in_([r[0] for r in by_provinsi]))
-        )
+        for t in db.session.scalars(select(Tenant).where(Tenant.id.in_([r[0] for r in counts])))
     }
     provinsi_rows = sorted(
         (
             {
-                "tenant": names.get(r[0]),
-                "total": r[1],
-                "running": r[2] or 0,
-                "overdue": r[3] or 0,
-                "dormant": r[4] or 0,
+                "tenant": names.get(pid),
+                "total": total,
+                "running": running,
+                "overdue": late,
+                "dormant": dormant,
             }
-            for r in by_provinsi
+            for pid, total, running, late, dormant in counts
         ),
         key=lambda r: (-r["overdue"], -r["total"], r["tenant"].name if r["tenant"] else ""),
     )
-    by_stage_raw = db.session.execute(
-        select(
-            Cooperation.process,
-            Cooperation.stage,
-            Cooperation.rulebook_version_id,
-            func.count(Cooperation.id),
-            func.sum(case((overdue, 1), else_=0)),
-        )
-        .where(running)
-        .group_by(Cooperation.process, Cooperation.stage, Cooperation.rulebook_version_id)
+    overdue_coops = db.session.scalars(
+        visible_query()
+        .where(Cooperation.status == CooperationStatus.BERJALAN, Cooperation.next_due_at < now)
+        .order_by(Cooperation.next_due_at, Cooperation.id)
+        .limit(50)
     ).all()
-    versions = {
-        v.id: v.rulebook
-        for v in db.session.scalars(
-            select(RulebookVersion).where(
-                RulebookVersion.id.in_({r[2] for r in by_stage_raw} or {0})
-            )
-        )
-    }
-    stages: dict[str, dict[str, Any]] = {}
-    for process, stage, version_id, count, late in by_stage_raw:
-        rulebook = versions.get(version_id)
-        label = Rulebook(rulebook).label_of(process, stage) if rulebook else stage
-        entry = stages.setdefault(stage, {"stage": stage, "label": label, "total": 0, "overdue": 0})
-        entry["total"] += count
-        entry["overdue"] += late or 0
-    overdue_coops, overdue_total = filtered_cooperations(
-        {"overdue": True, "status": "berjalan", "page": 1, "per_page": 50}
-    )
     totals = {
-        "all": sum(r["total"] for r in provinsi_rows),
-        "running": sum(r["running"] for r in provinsi_rows),
-        "overdue": sum(r["overdue"] for r in provinsi_rows),
-        "dormant": sum(r["dormant"] for r in provinsi_rows),
+        key: sum(r[key] for r in provinsi_rows)
+        for key in ("total", "running", "overdue", "dormant")
     }
-    inbox_rows = rows_of([i["cooperation"] for i in inbox(current_user)])
+    totals["all"] = totals.pop("total")
+    waiting, _ = inbox_counts(current_user)
     return render_template(
         "cooperations/national.html",
         provinsi_rows=provinsi_rows,
-        stage_rows=sorted(stages.values(), key=lambda s: (-s["overdue"], -s["total"])),
-        overdue_rows=rows_of(overdue_coops),
-        overdue_total=overdue_total,
+        stage_rows=sorted(rollup.running_by_stage(), key=lambda s: (-s["overdue"], -s["total"])),
+        overdue_rows=rows_of(list(overdue_coops)),
+        overdue_total=totals["overdue"],
         totals=totals,
-        inbox_rows=inbox_rows,
+        as_of=as_of,
+        inbox_rows=rows_of([i["cooperation"] for i in inbox(current_user, limit=PAGE_SIZE)]),
+        inbox_total=waiting,
     )
 
 
 @bp.route("/kemlu")
 @roles_required("kemlu_reviewer")
 def kemlu_queue():
-    rows = by_deadline(rows_of([i["cooperation"] for i in inbox(current_user)]))
+    rows = rows_of([i["cooperation"] for i in inbox(current_user, limit=PAGE_SIZE)])
     seen, _ = filtered_cooperations({"page": 1, "per_page": 50})
     return render_template(
         "cooperations/kemlu.html",

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sikd.cooperations.models import Cooperation
 from sikd.core.extensions import db
+from sikd.rules.models import RulebookVersion
 from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import CooperationState, SignatureFact
 
@@ -13,9 +20,44 @@ from sikd.workflow.types import CooperationState, SignatureFact
 TERM_KINDS = ("naskah", "perjanjian_kerja_sama", "kesepakatan_bersama")
 
 
+# Decoded rulebooks by content hash, per process: a version never changes, and decoding one
+# (~70 KB of JSON) per row was most of the national view's time. Bounded, least recently used.
+_DECODED: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_DECODED_MAX = 64
+_DECODED_LOCK = threading.Lock()
+
+
 def rulebook_of(coop: Cooperation) -> dict[str, Any]:
-    """The rulebook the cooperation started under (the pinned version), as the engine takes it."""
-    return coop.rulebook_version.rulebook
+    """The rulebook the cooperation started under (the pinned version), as the engine takes it
+    (shared: callers read it, never change it)."""
+    version = coop.rulebook_version  # the row without its JSON (deferred), by identity map
+    key = version.content_hash
+    with _DECODED_LOCK:
+        data = _DECODED.get(key)
+        if data is not None:
+            _DECODED.move_to_end(key)
+            return data
+    data = version.rulebook  # loads and decodes the JSON of this version once
+    with _DECODED_LOCK:
+        _DECODED[key] = data
+        while len(_DECODED) > _DECODED_MAX:
+            _DECODED.popitem(last=False)
+    return data
+
+
+def preload_rulebook_versions(coops: Iterable[Cooperation]) -> None:
+    """The pinned versions of a list in one query (their hashes; the JSON stays deferred),
+    attached to each cooperation (the identity map alone holds them only weakly)."""
+    coops = list(coops)
+    ids = {c.rulebook_version_id for c in coops}
+    if not ids:
+        return
+    versions = {
+        v.id: v
+        for v in db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(ids)))
+    }
+    for coop in coops:
+        set_committed_value(coop, "rulebook_version", versions.get(coop.rulebook_version_id))
 
 
 def rules_of(coop: Cooperation) -> Rulebook:
@@ -67,8 +109,12 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     from sikd.accounts.models import User
     from sikd.tenancy.scope import system_scope
 
-    kinds = rulebook_of(coop).get("document_kinds") or {}
-    signed_kinds = {k for k, spec in kinds.items() if spec.get("signature")}
+    kinds = rules_of(coop).document_kinds()
+    signed_kinds = {
+        k for k, spec in kinds.items() if (spec.get("signature") or {}).get("required")
+    }
+    if not signed_kinds:  # nothing to check: no query (lists build many states)
+        return ()
     pending: list[tuple[str, str, str | None, str]] = []
     for doc in current_documents(coop):
         if doc.kind not in signed_kinds:  # only kinds the rulebook asks a signature of
@@ -99,7 +145,9 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     )
 
 
-def engine_state(coop: Cooperation) -> CooperationState:
+def engine_state(coop: Cooperation, documents: frozenset[str] | None = None) -> CooperationState:
+    """The engine's view; ``documents`` (the attached kinds) when the caller loaded them for a
+    whole list, else read afresh."""
     return CooperationState(
         type=coop.type,
         subtype=coop.subtype,
@@ -107,7 +155,7 @@ def engine_state(coop: Cooperation) -> CooperationState:
         process=coop.process,
         stage=coop.stage,
         facts=frozenset(coop.facts or ()),
-        documents=attached_document_kinds(coop),
+        documents=attached_document_kinds(coop) if documents is None else documents,
         flags=frozenset(coop.flags or ()),
         version=coop.version,
         signatures=signature_facts(coop),

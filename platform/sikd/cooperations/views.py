@@ -11,15 +11,16 @@ from sikd.cooperations import forms
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import (
+    PAGE_SIZE,
     bp,
-    by_deadline,
     detail_context,
     not_found_page,
+    pager,
     routed_direct_notice,
     rows_of,
     visible_or_none,
 )
-from sikd.cooperations.queries import filtered_cooperations, inbox
+from sikd.cooperations.queries import COUNT_CAP, filtered_cooperations, inbox, inbox_counts
 from sikd.cooperations.queues import gubernur_page
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
@@ -36,9 +37,18 @@ from sikd.workflow.rulebook import Rulebook
 @bp.route("/beranda")
 @login_required
 def home():
-    """Kotak Masuk: what waits for me, overdue first, with what is left of each deadline."""
-    rows = by_deadline(rows_of([i["cooperation"] for i in inbox(current_user)]))
-    return render_template("cooperations/inbox.html", rows=rows, tenant=current_user.tenant)
+    """Kotak Masuk: what waits for me, overdue first, with what is left of each deadline;
+    50 a page (a Kota's TKKSD may have a thousand waiting)."""
+    total, late = inbox_counts(current_user)
+    paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
+    items = inbox(current_user, limit=PAGE_SIZE, offset=(paging["page"] - 1) * PAGE_SIZE)
+    return render_template(
+        "cooperations/inbox.html",
+        rows=rows_of([i["cooperation"] for i in items]),
+        late=late,
+        paging=paging,
+        tenant=current_user.tenant,
+    )
 
 
 # --- Daftar Kerja Sama ----------------------------------------------------------------------
@@ -78,6 +88,7 @@ def register():
         "cooperations/register.html",
         rows=rows_of(coops),
         total=total,
+        count_cap=COUNT_CAP,
         args=args,
         page=args["page"],
         pages=pages,

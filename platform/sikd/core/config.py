@@ -53,6 +53,9 @@ class Settings:
     secret_key: str = ""
     database_url: str | None = None
     database_owner_url: str | None = None
+    # behind PgBouncer in transaction mode: no server-side prepared statements (a statement
+    # prepared on one server connection is unknown on the next transaction's)
+    database_pgbouncer: bool = False
     redis_url: str | None = None
     s3_endpoint_url: str | None = None
     s3_bucket: str = "sikd-documents"
@@ -131,6 +134,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret,
         database_url=_str(env, "SIKD_DATABASE_URL"),
         database_owner_url=_str(env, "SIKD_DATABASE_OWNER_URL"),
+        database_pgbouncer=_bool(env, "SIKD_DATABASE_PGBOUNCER", False),
         redis_url=_str(env, "SIKD_REDIS_URL"),
         s3_endpoint_url=_str(env, "SIKD_S3_ENDPOINT_URL"),
         s3_bucket=_str(env, "SIKD_S3_BUCKET", "sikd-documents"),

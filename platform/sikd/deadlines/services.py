@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from sikd.core.dates import add_span, step_working_days
 from sikd.core.extensions import db
@@ -93,13 +93,23 @@ def open_deadlines(
     return opened
 
 
-def close_deadlines(coop_id: int, stages: Iterable[str], now: datetime) -> None:
+def _of(coop_id: int, tenant_id: int | None):
+    """Rows of one cooperation; with its owner the (tenant_id, cooperation_id) index answers
+    (the grant in the row-level policy keeps the planner from inferring the tenant)."""
+    where = [Deadline.cooperation_id == coop_id]
+    if tenant_id is not None:
+        where.append(Deadline.tenant_id == tenant_id)
+    return select(Deadline).where(*where)
+
+
+def close_deadlines(
+    coop_id: int, stages: Iterable[str], now: datetime, tenant_id: int | None = None
+) -> None:
     stages = list(stages)
     if not stages:
         return
     for row in db.session.scalars(
-        select(Deadline).where(
-            Deadline.cooperation_id == coop_id,
+        _of(coop_id, tenant_id).where(
             Deadline.status == DeadlineStatus.OPEN,
             Deadline.stage.in_(stages),
         )
@@ -114,28 +124,18 @@ def spec_of(row: Deadline) -> DeadlineSpec:
     return DeadlineSpec(**data)
 
 
-def due_rows(now: datetime, batch: int) -> list[Deadline]:
-    """Open deadlines due before ``now``, locked; rows another sweeper holds are skipped."""
-    return list(
-        db.session.scalars(
-            select(Deadline)
-            .where(Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now)
-            .order_by(Deadline.due_at)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        )
+def due_candidates(
+    now: datetime, batch: int, after: tuple[datetime, int] | None = None
+) -> list[tuple[int, datetime, int]]:
+    """``(id, due_at, tenant_id)`` of open deadlines due before ``now``, oldest first, after the
+    keyset ``(due_at, id)`` of the previous batch; not locked (each is locked when acted on)."""
+    query = select(Deadline.id, Deadline.due_at, Deadline.tenant_id).where(
+        Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now
     )
-
-
-def upcoming_rows(now: datetime) -> list[Deadline]:
-    """Open deadlines not yet due, locked, for their reminders."""
-    return list(
-        db.session.scalars(
-            select(Deadline)
-            .where(Deadline.status == DeadlineStatus.OPEN, Deadline.due_at >= now)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    if after is not None:
+        query = query.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(*after))
+    rows = db.session.execute(query.order_by(Deadline.due_at, Deadline.id).limit(batch))
+    return [(row.id, row.due_at, row.tenant_id) for row in rows]
 
 
 def reminder_instants(row: Deadline, cal: WorkingCalendar, tz: str) -> list[tuple[str, datetime]]:
@@ -157,26 +157,5 @@ def reminder_instants(row: Deadline, cal: WorkingCalendar, tz: str) -> list[tupl
     return out
 
 
-def open_due_at(coop_ids: Iterable[int], stage_of: dict[int, str]) -> dict[int, datetime]:
-    """The earliest open deadline of each cooperation's current stage, in one query."""
-    ids = list(coop_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Deadline.cooperation_id, Deadline.stage, Deadline.due_at)
-        .where(Deadline.cooperation_id.in_(ids), Deadline.status == DeadlineStatus.OPEN)
-        .order_by(Deadline.due_at)
-    )
-    out: dict[int, datetime] = {}
-    for coop_id, stage, due in rows:
-        if stage == stage_of.get(coop_id) and coop_id not in out:
-            out[coop_id] = due
-    return out
-
-
-def deadlines_of(coop_id: int) -> list[Deadline]:
-    return list(
-        db.session.scalars(
-            select(Deadline).where(Deadline.cooperation_id == coop_id).order_by(Deadline.due_at)
-        )
-    )
+def deadlines_of(coop_id: int, tenant_id: int | None = None) -> list[Deadline]:
+    return list(db.session.scalars(_of(coop_id, tenant_id).order_by(Deadline.due_at)))

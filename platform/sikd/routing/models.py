@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,12 @@ class RoutingHop(TenantOwnedMixin, db.Model):
     __table_args__ = (
         Index(
             "ix_routing_hops_tenant_id_cooperation", "tenant_id", "cooperation_id", "received_at"
+        ),
+        # the Gubernur's "routed directly" list: the few hops the sweep routed around a holder
+        Index(
+            "ix_routing_hops_routed_directly_holder",
+            "holder_tenant_id",
+            postgresql_where=text("outcome = 'routed_directly'"),
         ),
     )
 

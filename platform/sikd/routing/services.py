@@ -56,11 +56,19 @@ def open_hop(
     return hop
 
 
-def current_hop(coop_id: int) -> RoutingHop | None:
+def _of(coop_id: int, tenant_id: int | None):
+    """Hops of one cooperation; with its owner the (tenant_id, cooperation_id) index answers."""
+    where = [RoutingHop.cooperation_id == coop_id]
+    if tenant_id is not None:
+        where.append(RoutingHop.tenant_id == tenant_id)
+    return select(RoutingHop).where(*where)
+
+
+def current_hop(coop_id: int, tenant_id: int | None = None) -> RoutingHop | None:
     """The hop still waiting for its holder to act, if any."""
     return db.session.scalar(
-        select(RoutingHop)
-        .where(RoutingHop.cooperation_id == coop_id, RoutingHop.acted_at.is_(None))
+        _of(coop_id, tenant_id)
+        .where(RoutingHop.acted_at.is_(None))
         .order_by(RoutingHop.received_at.desc())
         .limit(1)
     )
@@ -75,12 +83,11 @@ def close_hop(hop: RoutingHop | None, now: datetime, outcome: str, note: str | N
     hop.basis = basis
 
 
-def last_direct_route(coop_id: int) -> RoutingHop | None:
+def last_direct_route(coop_id: int, tenant_id: int | None = None) -> RoutingHop | None:
     """The Gubernur's hop that the system closed by submitting directly to Kemendagri."""
     return db.session.scalar(
-        select(RoutingHop)
+        _of(coop_id, tenant_id)
         .where(
-            RoutingHop.cooperation_id == coop_id,
             RoutingHop.level == "provinsi",
             RoutingHop.outcome == ROUTED_DIRECTLY,
         )
@@ -89,11 +96,7 @@ def last_direct_route(coop_id: int) -> RoutingHop | None:
     )
 
 
-def hops_of(coop_id: int) -> list[RoutingHop]:
+def hops_of(coop_id: int, tenant_id: int | None = None) -> list[RoutingHop]:
     return list(
-        db.session.scalars(
-            select(RoutingHop)
-            .where(RoutingHop.cooperation_id == coop_id)
-            .order_by(RoutingHop.received_at, RoutingHop.id)
-        )
+        db.session.scalars(_of(coop_id, tenant_id).order_by(RoutingHop.received_at, RoutingHop.id))
     )

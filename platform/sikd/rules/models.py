@@ -35,7 +35,9 @@ class RulebookVersion(TenantOwnedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    rulebook: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    # deferred: lists load versions for their hash; the JSON is decoded once per process and
+    # version (``sikd.cooperations.state.rulebook_of``) or where it is read explicitly
+    rulebook: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, deferred=True)
     source: Mapped[str] = mapped_column(String(20), nullable=False)  # files | variant_upload
     variant_yaml: Mapped[str | None] = mapped_column(Text)
     effective_from: Mapped[date] = mapped_column(Date, nullable=False)

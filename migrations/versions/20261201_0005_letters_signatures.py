@@ -1,7 +1,7 @@
 """letters and signatures: each tenant's letterhead and nomor pattern; the electronic-signature
 check stored with each document version
 
-Revision ID: 0008
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 from sikd.tenancy.rls import enable_tenant_rls
 
-revision = "0008"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

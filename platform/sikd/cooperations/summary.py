@@ -1,0 +1,49 @@
+"""The derived facts every list shows, kept on the cooperation row.
+
+Lists (the inbox, the queues, the register, the national view) read the stage label, the roles
+that act now, the next deadline and since when the holder has the cooperation from the row
+itself, so a page of 50 rows is one query whatever the rulebook or the number of deadlines.
+:func:`refresh_summary` is called by the only writers of a cooperation's stage
+(``create.create_cooperation`` and ``actions.apply_decision``), in their transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.core.extensions import db
+from sikd.deadlines.models import Deadline, DeadlineStatus
+from sikd.routing.models import RoutingHop
+from sikd.workflow.rulebook import Rulebook
+
+
+def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
+    """Recompute the row's derived facts from the rulebook, the open deadlines of the current
+    stage and the open hop (one statement; the caller's flush writes them)."""
+    running = coop.status == CooperationStatus.BERJALAN
+    coop.stage_label = rules.label_of(coop.process, coop.stage)[:300]
+    coop.holder_roles = rules.roles_of(coop.process, coop.stage) if running else []
+    db.session.flush()
+    open_here = select(Deadline).where(
+        Deadline.tenant_id == coop.tenant_id,
+        Deadline.cooperation_id == coop.id,
+        Deadline.status == DeadlineStatus.OPEN,
+        Deadline.stage == coop.stage,
+    )
+    first = open_here.order_by(Deadline.due_at).limit(1).subquery()
+    since = select(func.max(RoutingHop.received_at)).where(
+        RoutingHop.tenant_id == coop.tenant_id,
+        RoutingHop.cooperation_id == coop.id,
+        RoutingHop.acted_at.is_(None),
+    )
+    due_at, unit, holder_since = db.session.execute(
+        select(
+            select(first.c.due_at).scalar_subquery(),
+            select(first.c.spec["unit"].astext).scalar_subquery(),
+            since.scalar_subquery(),
+        )
+    ).one()
+    coop.next_due_at = due_at if running else None
+    coop.next_due_unit = unit if running else None
+    coop.holder_since = holder_since
