@@ -57,6 +57,16 @@ def pick_story(stage: str, tenant: str, type: str | None, story: str | None) -> 
     )
 
 
+def players(story: Story) -> set[tuple[str, str]]:
+    """(level, role) of everyone who acts or uploads in ``story``."""
+    from sikd.demo.documents import OWN_UPLOADER
+
+    acting = {(step.level, step.role) for step in story.steps if step.role and step.level}
+    if any(step.upload for step in story.steps):
+        acting |= {("own", "tkksd")} | {("own", role) for role in OWN_UPLOADER.values()}
+    return acting
+
+
 def recent(story: Story, now: datetime) -> Story:
     """The story moved so that its last step falls in the week before ``now``."""
     from sikd.demo.schedule import place
@@ -152,9 +162,10 @@ def cooperation_at(app_ctx, cast):
     ) -> Staged:
         chosen = pick_story(stage, tenant, type, story)
         parent = get_tenant(tenant).parent
-        for code in (tenant, parent.code if parent else None, KEMENDAGRI, KEMLU):
-            if code:
-                cast(code)
+        codes = {"own": tenant, "provinsi": parent.code if parent else None}
+        codes |= {"kemendagri": KEMENDAGRI, "kemlu": KEMLU}
+        for level, role in players(chosen):
+            _ = cast(codes[level])[role]  # the demo account the player will look up
         with system_scope():
             before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
             db.session.commit()
