@@ -99,22 +99,27 @@ def _page_blueprints() -> list:
     from sikd.cooperations import queues, views, wizard  # noqa: F401
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
+    from sikd.documents.letterhead_views import bp as letterhead
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
     from sikd.rules.views import bp as rules
     from sikd.web.views import bp as web
 
-    return [accounts, account_admin, health, web, cooperations, documents, rules, notifications]
+    return [
+        *(accounts, account_admin, health, web, cooperations, documents, rules, notifications),
+        letterhead,
+    ]
 
 
 def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
     from sikd.documents.api import blp as documents
+    from sikd.documents.signing_api import blp as signatures
     from sikd.notifications.api import blp as notifications
     from sikd.rules.api import blp as rules
 
-    return [auth, cooperations, documents, rules, notifications]
+    return [auth, cooperations, documents, rules, notifications, signatures]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:

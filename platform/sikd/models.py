@@ -9,6 +9,7 @@ from sikd.cooperations.models import (  # noqa: F401
     StageEvent,
 )
 from sikd.deadlines.models import Deadline  # noqa: F401
+from sikd.documents.letterhead import Letterhead  # noqa: F401
 from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
 from sikd.notifications.models import Notification  # noqa: F401
 from sikd.routing.models import RoutingHop  # noqa: F401

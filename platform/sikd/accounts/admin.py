@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from sikd.accounts import credentials
+from sikd.accounts import admin_actions
 from sikd.accounts.models import User
 from sikd.accounts.services import AccountError
 from sikd.core.errors import render_error
@@ -36,7 +36,7 @@ def _tenant_admin(view):
 
 
 def _target(user_id: int) -> User | None:
-    return credentials.user_in_admin_tenant(current_user, user_id)
+    return admin_actions.user_in_admin_tenant(current_user, user_id)
 
 
 def _not_found():
@@ -50,9 +50,9 @@ def _page(user: User, status: int = 200, reset_url: str | None = None, error: st
     return render_template(
         "accounts/user_admin.html",
         user=user,
-        open=credentials.open_credentials(user),
+        open=admin_actions.open_credentials(user),
         reset_url=reset_url,
-        lifetime_hours=int(credentials.RESET_LINK_LIFETIME.total_seconds() // 3600),
+        lifetime_hours=int(admin_actions.RESET_LINK_LIFETIME.total_seconds() // 3600),
         error=error,
         is_self=user.id == current_user.id,
     ), status
@@ -74,7 +74,7 @@ def create_reset_link(user_id: int):
     if user is None:
         return _not_found()
     try:
-        raw, _ = credentials.create_reset_link(current_user, user)
+        raw, _ = admin_actions.create_reset_link(current_user, user)
     except AccountError as exc:
         db.session.rollback()
         return _page(user, 422, error=exc.message)
@@ -102,7 +102,7 @@ def _set_active(user_id: int, active: bool):
     if user is None:
         return _not_found()
     try:
-        revoked = credentials.set_active(current_user, user, active)
+        revoked = admin_actions.set_active(current_user, user, active)
     except AccountError as exc:
         db.session.rollback()
         return _page(user, 422, error=exc.message)

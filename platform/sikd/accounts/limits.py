@@ -24,8 +24,6 @@ from limits import parse
 from sikd.core.extensions import limiter
 
 ACCOUNT_LIMIT = "5 per 15 minutes"
-DEFAULT_PER_IP = "30 per 15 minutes"
-DEFAULT_GLOBAL = "1000 per 15 minutes"
 
 _UNITS = {"second": "detik", "minute": "menit", "hour": "jam", "day": "hari"}
 
@@ -38,11 +36,13 @@ def wait_text(limit: str) -> str:
 
 
 def per_ip_limit() -> str:
-    return current_app.config.get("SIKD_LOGIN_FAILURES_PER_IP", DEFAULT_PER_IP)
+    settings = current_app.config["SIKD_SETTINGS"]
+    return current_app.config.get("SIKD_LOGIN_FAILURES_PER_IP", settings.login_failures_per_ip)
 
 
 def global_limit() -> str:
-    return current_app.config.get("SIKD_LOGIN_FAILURES_GLOBAL", DEFAULT_GLOBAL)
+    settings = current_app.config["SIKD_SETTINGS"]
+    return current_app.config.get("SIKD_LOGIN_FAILURES_GLOBAL", settings.login_failures_global)
 
 
 def _failed(_response) -> bool:

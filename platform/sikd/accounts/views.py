@@ -18,7 +18,7 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email
 
-from sikd.accounts import credentials, limits
+from sikd.accounts import admin_actions, credentials, limits
 from sikd.accounts.models import User
 from sikd.accounts.services import INACTIVE, AccountError, check_login, token_and_user
 from sikd.core import clock
@@ -232,7 +232,7 @@ def revoke_token(token_id: int):
 
 @bp.route("/atur-ulang-kata-sandi/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    found = credentials.reset_link_user(token)
+    found = admin_actions.reset_link_user(token)
     if found is None:
         response = render_template("accounts/reset_invalid.html"), 404
     else:
@@ -243,7 +243,7 @@ def reset_password(token: str):
         status = 200
         if request.method == "POST":
             try:
-                done = credentials.reset_password_with_link(
+                done = admin_actions.reset_password_with_link(
                     token,
                     request.form.get("new_password", ""),
                     request.form.get("confirm_password", ""),

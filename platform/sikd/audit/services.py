@@ -130,45 +130,63 @@ def verify_chain(tenant_id: int) -> ChainReport:
         .order_by(AuditEntry.seq)
         .execution_options(populate_existing=True)  # as stored now, not as this session saw it
     ).all()
-    count = len(entries)
+    problem = _walk(tenant_id, entries) or _against_head(tenant_id, entries)
+    if problem is None:
+        return ChainReport(tenant_id, len(entries), True)
+    seq, reason, missing = problem
+    return ChainReport(tenant_id, len(entries), False, seq, reason, missing)
 
-    def broken(seq: int | None, reason: str, missing: int = 0) -> ChainReport:
-        return ChainReport(tenant_id, count, False, seq, reason, missing)
 
+# A problem found: (seq where the chain breaks, reason in Indonesian, entries missing)
+_Problem = tuple[int | None, str, int]
+
+
+def _walk(tenant_id: int, entries: list[AuditEntry]) -> _Problem | None:
+    """Each entry follows the previous one: consecutive seq, matching prev_hash, true hash."""
     prev = GENESIS
     for expected_seq, entry in enumerate(entries, start=1):
         if entry.seq != expected_seq:
             gone = entry.seq - expected_seq
             if gone > 0:
                 span = f"#{expected_seq}" if gone == 1 else f"#{expected_seq}–#{entry.seq - 1}"
-                return broken(
+                return (
                     entry.seq,
                     f"nomor urut terputus: {gone} entri ({span}) hilang dari jejak audit "
                     f"{_tenant_name(tenant_id)}. {_RESTORE}",
                     gone,
                 )
-            return broken(entry.seq, "nomor urut terputus")
+            return entry.seq, "nomor urut terputus", 0
         if entry.prev_hash != prev:
-            return broken(entry.seq, "prev_hash tidak cocok")
+            return entry.seq, "prev_hash tidak cocok", 0
         if _digest(prev, entry) != entry.hash:
-            return broken(entry.seq, "isi entri telah diubah")
+            return entry.seq, "isi entri telah diubah", 0
         prev = entry.hash
+    return None
 
+
+def _against_head(tenant_id: int, entries: list[AuditEntry]) -> _Problem | None:
+    """The chain's end agrees with the head the app role cannot move (a deleted tail shows)."""
     head = head_of(tenant_id)
+    count = len(entries)
     last = entries[-1] if entries else None
     name = _tenant_name(tenant_id)
     if head is None:
         if last is None:
-            return ChainReport(tenant_id, 0, True)
-        return broken(
+            return None
+        return (
             last.seq,
             f"kepala rantai jejak audit {name} tidak ada, sehingga penghapusan entri terakhir "
             f"tidak dapat diperiksa. {_RESTORE}",
+            0,
         )
     last_seq = last.seq if last is not None else 0
+    outside = (
+        "ditambahkan di luar aplikasi. Periksa entri tersebut dan laporkan kejadian ini kepada "
+        "pengelola keamanan."
+    )
     if head.last_seq > last_seq:
         gone = head.entries - count
-        return broken(
+        return (
             last_seq + 1,
             f"rantai terpotong: {gone} entri terakhir jejak audit {name} hilang "
             f"(kepala rantai mencatat {head.entries} entri sampai #{head.last_seq}, "
@@ -176,34 +194,35 @@ def verify_chain(tenant_id: int) -> ChainReport:
             gone,
         )
     if head.last_seq < last_seq:
-        return broken(
+        return (
             head.last_seq + 1,
             f"jejak audit {name} memuat entri sesudah #{head.last_seq} yang tidak tercatat di "
-            f"kepala rantai: entri itu ditambahkan di luar aplikasi. Periksa entri tersebut "
-            f"dan laporkan kejadian ini kepada pengelola keamanan.",
+            f"kepala rantai: entri itu {outside}",
+            0,
         )
     if last is not None and head.last_hash != last.hash:
-        return broken(
+        return (
             last.seq,
             f"entri terakhir jejak audit {name} tidak sama dengan yang tercatat di kepala "
             f"rantai: entri itu diganti atau diubah. {_RESTORE}",
+            0,
         )
-    if head.entries != count:
-        gone = head.entries - count
-        if gone > 0:
-            return broken(
-                last_seq,
-                f"kepala rantai mencatat {head.entries} entri, tersisa {count}: {gone} entri "
-                f"jejak audit {name} hilang lalu rantainya disambung lagi. {_RESTORE}",
-                gone,
-            )
-        return broken(
+    gone = head.entries - count
+    if gone > 0:
+        return (
+            last_seq,
+            f"kepala rantai mencatat {head.entries} entri, tersisa {count}: {gone} entri "
+            f"jejak audit {name} hilang lalu rantainya disambung lagi. {_RESTORE}",
+            gone,
+        )
+    if gone < 0:
+        return (
             last_seq,
             f"jejak audit {name} memuat {-gone} entri lebih banyak daripada yang tercatat di "
-            f"kepala rantai: ada entri yang ditambahkan di luar aplikasi. Periksa entri "
-            f"tersebut dan laporkan kejadian ini kepada pengelola keamanan.",
+            f"kepala rantai: ada entri yang {outside}",
+            0,
         )
-    return ChainReport(tenant_id, count, True)
+    return None
 
 
 def tenants_with_entries() -> list[int]:

@@ -7,7 +7,7 @@ from typing import Any
 from sikd.cooperations.models import Cooperation
 from sikd.core.extensions import db
 from sikd.workflow.rulebook import Rulebook
-from sikd.workflow.types import CooperationState
+from sikd.workflow.types import CooperationState, SignatureFact
 
 # Kinds whose fields carry the term (jangka waktu, ≤ 5 tahun: Perwal 57/2023 Pasal 78(1)).
 TERM_KINDS = ("naskah", "perjanjian_kerja_sama", "kesepakatan_bersama")
@@ -57,6 +57,48 @@ def attached_document_kinds(coop: Cooperation) -> frozenset[str]:
     return frozenset(doc.kind for doc in current_documents(coop))
 
 
+def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
+    """One fact per signature in the current version of each attached document of a kind with
+    a ``signature`` rule (or one
+    ``tidak_ditandatangani`` fact); a valid signer's roles are those of the SIKD account of the
+    initiating tenant whose e-mail is the certificate's."""
+    from sqlalchemy import func, select
+
+    from sikd.accounts.models import User
+    from sikd.tenancy.scope import system_scope
+
+    kinds = rulebook_of(coop).get("document_kinds") or {}
+    signed_kinds = {k for k, spec in kinds.items() if spec.get("signature")}
+    pending: list[tuple[str, str, str | None, str]] = []
+    for doc in current_documents(coop):
+        if doc.kind not in signed_kinds:  # only kinds the rulebook asks a signature of
+            continue
+        check = (doc.current_version.signature if doc.current_version else None) or {}
+        sigs = check.get("signatures") or []
+        if not sigs:
+            pending.append((doc.kind, check.get("status") or "tidak_ditandatangani", None, ""))
+        for sig in sigs:
+            email = (sig.get("signer_email") or "").lower() or None
+            text = str(sig.get("text") or "")
+            pending.append((doc.kind, sig.get("status", ""), email, text.rsplit("; ", 1)[-1]))
+    emails = {e for _, status, e, _ in pending if e and status == "sah"}
+    roles: dict[str, frozenset[str]] = {}
+    if emails:
+        with system_scope():  # the acting tenant may be a ministry; only this tenant's accounts
+            rows = db.session.execute(
+                select(func.lower(User.email), User.roles).where(
+                    User.tenant_id == coop.tenant_id,
+                    User.active.is_(True),
+                    func.lower(User.email).in_(emails),
+                )
+            ).all()
+        roles = {email: frozenset(r or ()) for email, r in rows}
+    return tuple(
+        SignatureFact(kind, status, roles.get(email or "", frozenset()), detail.rstrip("."))
+        for kind, status, email, detail in pending
+    )
+
+
 def engine_state(coop: Cooperation) -> CooperationState:
     return CooperationState(
         type=coop.type,
@@ -68,6 +110,7 @@ def engine_state(coop: Cooperation) -> CooperationState:
         documents=attached_document_kinds(coop),
         flags=frozenset(coop.flags or ()),
         version=coop.version,
+        signatures=signature_facts(coop),
     )
 
 

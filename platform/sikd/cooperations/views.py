@@ -28,6 +28,7 @@ from sikd.core.extensions import db
 from sikd.core.i18n import partner_countries
 from sikd.rules.loader import effective_rulebook
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
+from sikd.workflow.rulebook import Rulebook
 
 # --- Kotak Masuk ------------------------------------------------------------------------------
 
@@ -61,11 +62,9 @@ def _register_args() -> dict[str, Any]:
 
 def _stage_choices() -> list[tuple[str, str]]:
     code = current_user.tenant.code if current_user.tenant.is_daerah else "national"
-    rulebook = effective_rulebook(code).data
     seen: dict[str, str] = {}
-    for proc in rulebook["processes"].values():
-        for stage in proc["stages"]:
-            seen.setdefault(stage["id"], stage.get("label", stage["id"]))
+    for _pid, stage in Rulebook(effective_rulebook(code).data).walk():
+        seen.setdefault(stage["id"], stage.get("label", stage["id"]))
     return sorted(seen.items(), key=lambda kv: kv[1])
 
 

@@ -71,6 +71,14 @@ class Settings:
     cuti_bersama_is_workday_off: bool = True
     base_url: str = "http://127.0.0.1:5000"
     session_cookie_secure: bool = False
+    login_failures_per_ip: str = "30 per 15 minutes"
+    login_failures_global: str = "1000 per 15 minutes"
+    # Electronic signatures (TTE): trust store and the signing service (sikd.documents.signing)
+    tte_trust_dir: Path | None = None
+    tte_signer: str = "local"
+    tte_url: str | None = None
+    tte_username: str | None = None
+    tte_password: str | None = None
 
     @property
     def is_production_like(self) -> bool:
@@ -107,6 +115,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     elif mode in {"production", "staging"} and len(secret) < 32:
         raise ConfigError("SIKD_SECRET_KEY terlalu pendek: gunakan minimal 32 karakter acak.")
     var_dir = Path(_str(env, "SIKD_VAR_DIR", str(REPO_ROOT / "var")))
+    tte_signer = _str(
+        env, "SIKD_TTE_SIGNER", "remote" if mode in {"production", "staging"} else "local"
+    )
+    if tte_signer not in {"local", "remote"}:
+        raise ConfigError(f"SIKD_TTE_SIGNER harus local atau remote, bukan {tte_signer!r}.")
+    if tte_signer == "local" and mode in {"production", "staging"}:
+        raise ConfigError(
+            "SIKD_TTE_SIGNER=local hanya untuk development/test (CA uji); di produksi gunakan "
+            "remote dengan SIKD_TTE_URL layanan TTE."
+        )
+    trust_dir = _str(env, "SIKD_TTE_TRUST_DIR")
     return Settings(
         env=mode,
         secret_key=secret,
@@ -132,4 +151,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_cookie_secure=_bool(
             env, "SIKD_SESSION_COOKIE_SECURE", mode in {"production", "staging"}
         ),
+        login_failures_per_ip=_str(env, "SIKD_LOGIN_FAILURES_PER_IP", "30 per 15 minutes"),
+        login_failures_global=_str(env, "SIKD_LOGIN_FAILURES_GLOBAL", "1000 per 15 minutes"),
+        tte_trust_dir=Path(trust_dir) if trust_dir else None,
+        tte_signer=tte_signer or "local",
+        tte_url=_str(env, "SIKD_TTE_URL"),
+        tte_username=_str(env, "SIKD_TTE_USERNAME"),
+        tte_password=_str(env, "SIKD_TTE_PASSWORD"),
     )

@@ -44,15 +44,50 @@ def tempat(story: Story) -> str:
     return story.home.place
 
 
+class _Doc:
+    """What the demo documents of one story draw on."""
+
+    def __init__(self, story: Story, tenant: Tenant, today: date) -> None:
+        self.th, self.d, self.story, self.tenant, self.today = (
+            story.theme,
+            story.data,
+            story,
+            tenant,
+            today,
+        )
+        self.daerah = f"Pemerintah {tenant.name}"
+        self.mitra = story.partner_full
+        self.objek = ", ".join(OBJEK_LABELS[o] for o in story.data.objek) or "pelayanan publik"
+        self.lingkup = bullets(story.theme.lingkup)
+        self.ttd = story.dates.get("ttd") or today + timedelta(days=150)
+        self.loi_date = story.dates.get("loi") or today
+
+
 def document_fields(kind: str, story: Story, tenant: Tenant, today: date) -> dict[str, Any]:
     """Contents of one document of ``story``, every field the rulebooks may ask for."""
-    th, d = story.theme, story.data
-    daerah = f"Pemerintah {tenant.name}"
-    mitra = story.partner_full
-    objek = ", ".join(OBJEK_LABELS[o] for o in d.objek) or "pelayanan publik"
-    lingkup = bullets(th.lingkup)
-    ttd = story.dates.get("ttd") or today + timedelta(days=150)
-    loi_date = story.dates.get("loi") or today
+    doc = _Doc(story, tenant, today)
+    fields = _preparation_fields(kind, doc) or _agreement_fields(kind, doc)
+    return fields or {"perihal": perihal(kind, story, doc.loi_date)}
+
+
+def _unpack(doc: _Doc):
+    return (
+        doc.th,
+        doc.d,
+        doc.daerah,
+        doc.mitra,
+        doc.objek,
+        doc.lingkup,
+        doc.ttd,
+        doc.story,
+        doc.tenant,
+        doc.today,
+    )
+
+
+def _preparation_fields(kind: str, doc: _Doc) -> dict[str, Any] | None:
+    """Penjajakan to signing: kajian, LoI, rencana, naskah, berita acara."""
+    th, d, daerah, mitra, objek, lingkup, ttd, story, tenant, today = _unpack(doc)
     if kind == "kajian":
         return {
             "judul": f"Kajian Hasil Penjajakan {d.title}",
@@ -121,6 +156,12 @@ def document_fields(kind: str, story: Story, tenant: Tenant, today: date) -> dic
             ],
             "hasil": f"Rapat menyepakati rancangan Naskah Kerja Sama {d.title} dengan penyempurnaan redaksional pada pasal ruang lingkup; rancangan disampaikan kepada Kementerian Luar Negeri untuk penelaahan.",
         }
+    return None
+
+
+def _agreement_fields(kind: str, doc: _Doc) -> dict[str, Any] | None:
+    """After signing, and the domestic agreements: plans, reports, KAK, KB, PKS."""
+    th, d, daerah, mitra, objek, lingkup, ttd, story, tenant, today = _unpack(doc)
     if kind == "rencana_kegiatan_tahunan":
         return {
             "tahun": today.year if today.month < 10 else today.year + 1,
@@ -170,7 +211,7 @@ def document_fields(kind: str, story: Story, tenant: Tenant, today: date) -> dic
             "tanggal_mulai_berlaku": start.isoformat(),
             "tanggal_berakhir": _years(start, 5).isoformat(),
         }
-    return {"perihal": perihal(kind, story, loi_date)}
+    return None
 
 
 def perihal(kind: str, story: Story, loi_date: date) -> str:

@@ -22,7 +22,7 @@ from sikd.cooperations.access import get_visible
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.create import NewCooperation, create_cooperation
 from sikd.cooperations.models import Cooperation
-from sikd.cooperations.state import rulebook_of
+from sikd.cooperations.state import rules_of
 from sikd.cooperations.sweep import sweep_deadlines
 from sikd.core import clock
 from sikd.core.errors import AppError
@@ -157,8 +157,7 @@ class Player:
         with self.acting(uploader, at) as user:
             coop = get_visible(story.coop_id)
             owner = coop.tenant
-            rulebook = rulebook_of(coop)
-            spec = (rulebook.get("document_kinds") or {})[kind]
+            spec = rules_of(coop).document_kind(kind)
             names = [f["name"] for f in spec.get("fields") or ()]
             if kind in SURAT_KINDS:
                 fields, pdf = letter(story, kind, coop, user, today, step.action)

@@ -17,6 +17,7 @@ from sikd.rules.loader import RULES_DIR, effective_rulebook
 from sikd.rules.schemas import RulebookInvalid
 from sikd.workflow import engine
 from sikd.workflow.roles import ROLES
+from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import Actor, CooperationState, Decision, Refusal
 
 from .errors import DemoDataError, StoryProblem
@@ -69,7 +70,7 @@ def walk(story: Story, rulebook: dict[str, Any], initiator_kind: str) -> list[St
         return [story.problem("next_year_on hanya untuk cerita dengan starts_days_ago")]
     state: CooperationState | None = None
     opened: tuple = ()
-    doc_kinds = rulebook.get("document_kinds") or {}
+    doc_kinds = Rulebook(rulebook).document_kinds()
     for step in steps:
         unknown = [k for k in step.upload if k not in doc_kinds]
         if unknown:
@@ -147,8 +148,12 @@ def _expire(rulebook: dict[str, Any], state: CooperationState, opened: tuple) ->
 
 def _act(rulebook: dict[str, Any], state: CooperationState, step: Step) -> Decision | str:
     """The engine's decision on the step, or why it refuses (Indonesian, with what to do)."""
-    proc = rulebook["processes"][state.process]
-    known = {a["id"] for st in proc["stages"] for a in st.get("actions") or ()}
+    rules = Rulebook(rulebook)
+    known = {
+        a["id"]
+        for st in rules.stages(state.process)
+        for a in rules.actions(state.process, st["id"])
+    }
     if step.action not in known and step.action not in SPECIAL_ACTIONS:
         return (
             f"tindakan «{step.action}» tidak ada dalam aturan (proses {state.process}); "

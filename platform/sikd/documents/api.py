@@ -56,6 +56,7 @@ def document_dict(doc: Document) -> dict:
                 "sha256": v.sha256,
                 "uploaded_at": v.uploaded_at.isoformat(),
                 "fields": v.fields,
+                "signature": v.signature,  # the TTE check (sikd.documents.signatures)
                 "download": f"/api/v1/documents/{doc.id}/versions/{v.id}/download",
             }
             for v in sorted(doc.versions, key=lambda v: v.number)

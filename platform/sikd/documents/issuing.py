@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
-from sikd.documents.letters import LETTER_KINDS, check_letter_context, kop_for_tenant
+from sikd.documents.letterhead import format_number, kop_of, number_parts
+from sikd.documents.letters import LETTER_KINDS, check_letter_context
 from sikd.documents.models import DocumentVersion, Letter
 from sikd.documents.rendering import letter_parts, render_letter
 from sikd.documents.services import (
@@ -94,7 +95,7 @@ def request_letter(
         tenant_id=tenant_id,
         kind=kind,
         cooperation_id=cooperation_id,
-        nomor=format_nomor_surat(tenant.code, number, tanggal.year),
+        nomor=format_number(number_parts(tenant), number, tanggal),
         sequence_number=number,
         tanggal=tanggal,
         fmt=fmt,
@@ -141,7 +142,7 @@ def render_and_store_letter(tenant_id: int, letter_id: int) -> Letter:
         tenant = tenant_of(tenant_id)
         context = dict(letter.context)
         if not context.get("kop"):
-            context["kop"] = kop_for_tenant(tenant)
+            context["kop"] = kop_of(tenant)  # the issuer's own letterhead (Pengaturan Kop Surat)
         context.update(nomor=letter.nomor, tanggal=letter.tanggal)
         data = render_letter(letter.kind, context, fmt=letter.fmt)
         _set_progress(letter, "rendering", 60)

@@ -99,6 +99,9 @@ class DocumentVersion(TenantOwnedMixin, db.Model):
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
     fields: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The electronic-signature check of a PDF at upload (sikd.documents.signatures.verify_pdf);
+    # None for other file types.
+    signature: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
 

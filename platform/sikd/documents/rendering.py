@@ -72,7 +72,7 @@ def letter_parts(kind: str, context: dict[str, Any]) -> LetterParts:
         )
     base = dict.fromkeys(LetterContextSchema().fields) | {"dasar": DASAR_NASIONAL}
     ctx = base | {k: v for k, v in context.items() if v is not None}
-    kop_keys = ("instansi", "alamat", "kontak", "tempat", "nama_pemerintah")
+    kop_keys = ("instansi", "alamat", "kontak", "tempat", "nama_pemerintah", "logo")
     kop = dict.fromkeys(kop_keys) | {"pemerintah": "PEMERINTAH DAERAH"} | (ctx.get("kop") or {})
     ctx["kop"] = kop
     ctx["pemerintah"] = kop.get("nama_pemerintah") or kop["pemerintah"].title()
@@ -152,6 +152,13 @@ def _render_docx(parts: LetterParts) -> bytes:
         return p
 
     kop = parts.kop
+    if kop.get("logo"):
+        import base64
+
+        logo = doc.add_paragraph()
+        logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        raw = base64.b64decode(str(kop["logo"]).split(",", 1)[1])
+        logo.add_run().add_picture(io.BytesIO(raw), height=Cm(2.2))
     para(kop["pemerintah"], bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     if kop.get("instansi"):
         para(kop["instansi"], bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)

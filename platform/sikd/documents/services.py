@@ -129,6 +129,9 @@ def upload_document(
 
     validated = validate_upload(fileobj, filename, max_bytes=settings.upload_max_bytes)
     try:
+        from sikd.documents.signing import check_upload
+
+        signature = check_upload(validated.file, validated.content_type, tenant.tz_name)
         if document_id is not None:
             document = db.session.execute(
                 scoped(Document, tenant_id).where(Document.id == document_id).with_for_update()
@@ -190,6 +193,7 @@ def upload_document(
                 storage_version_id=stored.version_id,
                 uploaded_by=uploaded_by,
                 fields=fields,
+                signature=signature,
             )
             db.session.add(version)
             db.session.flush()

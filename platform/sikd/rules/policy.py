@@ -149,6 +149,7 @@ def _document_kind_policy(base: MergedRulebook, err: Err, kind: str, patch: Mapp
                 f"{kp}.{forbidden}",
                 f"Varian tidak boleh mengganti {forbidden} {_cite(base, kp, existing)}; gunakan {forbidden}_add untuk menambah.",
             )
+    _signature_policy(base, err, kind, patch.get("signature"), existing)
     names = {f["name"] for f in existing.get("fields") or ()}
     for i, f in enumerate(patch.get("fields_add") or ()):
         if f["name"] in names:
@@ -159,6 +160,24 @@ def _document_kind_policy(base: MergedRulebook, err: Err, kind: str, patch: Mapp
         names.add(f["name"])
     if not (patch.get("basis") or existing.get("basis")) and patch.get("fields_add"):
         err(f"{kp}.basis", "Isian tambahan wajib punya dasar hukum.")
+
+
+def _signature_policy(
+    base: MergedRulebook, err: Err, kind: str, sig: Mapping | None, existing: Mapping
+) -> None:
+    """A variant may require a signature (tighten), never drop a requirement or change whose."""
+    if not sig:
+        return
+    kp = f"document_kinds.{kind}.signature"
+    before = existing.get("signature") or {}
+    if before.get("required") and sig.get("required") is False:
+        err(f"{kp}.required", f"Varian tidak boleh melonggarkan {_cite(base, kp, before)}.")
+    if before.get("role") and sig.get("role") not in (None, before["role"]):
+        err(f"{kp}.role", f"Varian tidak boleh mengganti penanda tangan {_cite(base, kp, before)}.")
+    if not (sig.get("role") or before.get("role")):
+        err(f"{kp}.role", "Sebutkan peran penanda tangan (role), misalnya kepala_daerah.")
+    if sig.get("required") and not sig.get("basis"):
+        err(f"{kp}.basis", "Kewajiban tanda tangan elektronik wajib punya dasar hukum.")
 
 
 def _process_policy(

@@ -133,11 +133,26 @@ class CheckSchema(_Base):
     locked = mf.Boolean()
 
 
+class SignatureSchema(_Base):
+    """An electronic signature (TTE) on a document kind: by whom; required or only recorded."""
+
+    role = _ident()
+    required = mf.Boolean(load_default=False)
+    basis = _str(True)
+
+
+class SignaturePatchSchema(_Base):
+    role = _ident(False)
+    required = mf.Boolean()
+    basis = _str()
+
+
 class DocumentKindSchema(_Base):
     label = _str(True, _NONEMPTY)
     basis = _str(True)
     fields = mf.List(mf.Nested(FieldSchema), required=True)
     checks = mf.List(mf.Nested(CheckSchema))
+    signature = mf.Nested(SignatureSchema)
     locked = mf.Boolean()
 
 
@@ -274,6 +289,7 @@ class DocumentKindPatchSchema(_Base):
     checks = mf.List(mf.Nested(CheckSchema))
     fields_add = mf.List(mf.Nested(FieldSchema))
     checks_add = mf.List(mf.Nested(CheckSchema))
+    signature = mf.Nested(SignaturePatchSchema)
     locked = mf.Boolean()
 
 

@@ -103,7 +103,7 @@ def _apply_document_kind(
     if kind not in kinds:
         new = {
             k: copy.deepcopy(patch[k])
-            for k in ("label", "basis", "fields", "checks", "locked")
+            for k in ("label", "basis", "fields", "checks", "signature", "locked")
             if k in patch
         }
         for f in new.get("fields") or ():
@@ -124,6 +124,14 @@ def _apply_document_kind(
         f.setdefault("basis", default_basis)
         dk.setdefault("fields", []).append(f)
         note(f"{kp}.fields.{f['name']}", f"isian tambahan {kind}.{f['name']} ({f['basis']})")
+    if patch.get("signature"):
+        sig = {**(dk.get("signature") or {}), **copy.deepcopy(patch["signature"])}
+        dk["signature"] = sig
+        need = "wajib" if sig.get("required") else "dicatat"
+        note(
+            f"{kp}.signature",
+            f"tanda tangan elektronik {kind} oleh {sig.get('role')}: {need} ({sig.get('basis', '')})",
+        )
     for c in patch.get("checks_add") or ():
         c = copy.deepcopy(c)
         dk.setdefault("checks", []).append(c)

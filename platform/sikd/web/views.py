@@ -37,6 +37,7 @@ def _navigation() -> dict[str, Any]:
     items.append(("rule_pages.rules", "Aturan"))
     if current_user.has_role("tenant_admin"):
         items.append(("accounts.users", "Pengguna"))
+        items.append(("letterhead_pages.settings_page", "Kop Surat"))
     items.append(("notification_pages.notifications", "Notifikasi"))
     return {"nav_items": items}
 

@@ -30,7 +30,9 @@ Semantics:
   reason (``alasan``; required for return/refuse unless ``reason_required: false``, for decide
   only when ``reason_required: true``), required inputs, input types, documents. Documents: an
   ``advance`` needs the stage's and the action's ``requires_documents``; other kinds need the
-  action's own ``requires_documents`` only. Actions taken by the system on expiry are exempt
+  action's own ``requires_documents`` only. Signatures: a needed document whose kind says
+  ``signature: {required: true, role: R}`` must have a current version with a valid electronic
+  signature by a holder of R (``state.signatures``). Actions taken by the system on expiry are exempt
   from inputs and documents: silence of the holder is itself the legal basis.
 * **Versions**: every decision has ``new_version = state.version + 1``; ``start`` gives 1.
   ``expected_version`` different from ``state.version`` is refused as ``stale_state``.
@@ -176,6 +178,7 @@ def available_actions(
         ):
             continue
         missing = missing_documents(stage, action, state.documents)
+        unsigned = guards.unsigned_documents(book, stage, action, state)
         lands_on, _ = enter(
             book, pid, action["to"], state.type, state.subtype, state.initiator_kind, state.facts
         )
@@ -190,7 +193,7 @@ def available_actions(
                 inputs=input_specs(action),
                 reason_required=reason_required(action),
                 missing_documents=missing,
-                ready=not missing,
+                ready=not missing and not unsigned,
                 basis=Rulebook.action_basis(stage, action),
                 roles=roles,
             )
@@ -234,6 +237,7 @@ def decide(
         return refusal
     cleaned, refusal = guards.inputs_of(stage, act, inputs)
     refusal = refusal or guards.documents(book, stage, act, state.documents)
+    refusal = refusal or guards.signatures(book, stage, act, state)
     if refusal:
         return refusal
     return transition(

@@ -1,7 +1,7 @@
 """The checks before an action is taken, in the engine's order; each failure is a Refusal.
 
 Order (first failure wins): stale version, terminal, unknown action, level, role, action
-``when``, reason, required inputs, input types, documents. The system actor may only take an
+``when``, reason, required inputs, input types, documents, required electronic signatures. The system actor may only take an
 action named by a ``deemed_approved``/``route_direct`` deadline of the stage.
 """
 
@@ -14,8 +14,8 @@ from .conditions import condition_failures
 from .inputs import REASON_INPUT, blank, clean_inputs, input_specs, reason_required
 from .roles import role_label
 from .rulebook import LEVEL_PHRASES, Rulebook, cite_basis
-from .transitions import SYSTEM_EXPIRIES, deadline_specs, missing_documents
-from .types import Actor, CooperationState, DeadlineSpec, Refusal
+from .transitions import SYSTEM_EXPIRIES, deadline_specs, missing_documents, needed_documents
+from .types import Actor, CooperationState, DeadlineSpec, Refusal, SignatureFact
 
 
 def stale(state: CooperationState, expected_version: int | None) -> Refusal | None:
@@ -203,4 +203,63 @@ def documents(
         ),
         missing=missing_docs,
         basis=doc_basis,
+    )
+
+
+def unsigned_documents(
+    book: Rulebook, stage: Mapping[str, Any], act: Mapping[str, Any], state: CooperationState
+) -> list[tuple[str, str, str]]:
+    """``(kind, role, what is wrong)`` for each needed document whose kind requires a valid
+    electronic signature by ``role`` (``document_kinds.<kind>.signature.required``) and has none."""
+    out = []
+    for kind in needed_documents(stage, act):
+        sig = book.document_kind(kind).get("signature") or {}
+        if not sig.get("required"):
+            continue
+        role = sig.get("role", "")
+        facts = [f for f in state.signatures if f.kind == kind]
+        if any(f.status == "sah" and role in f.roles for f in facts):
+            continue
+        out.append((kind, role, _what_is_wrong(facts, role)))
+    return out
+
+
+def _what_is_wrong(facts: list[SignatureFact], role: str) -> str:
+    valid = [f for f in facts if f.status == "sah"]
+    if valid:
+        return (
+            f"tanda tangannya sah tetapi penanda tangannya bukan pengguna SIKD dengan peran "
+            f"{role_label(role)} (alamat pos-el pada sertifikat harus sama dengan akunnya)"
+        )
+    signed = [f for f in facts if f.status not in ("tidak_ditandatangani", "")]
+    if signed:
+        return f"tanda tangannya tidak sah: {signed[0].detail or signed[0].status}"
+    return "berkas terkininya tidak ditandatangani secara elektronik"
+
+
+def signatures(
+    book: Rulebook, stage: Mapping[str, Any], act: Mapping[str, Any], state: CooperationState
+) -> Refusal | None:
+    problems = unsigned_documents(book, stage, act, state)
+    if not problems:
+        return None
+    basis = "; ".join(
+        dict.fromkeys(
+            (book.document_kind(k).get("signature") or {}).get("basis", "") for k, _, _ in problems
+        )
+    )
+    parts = [
+        f"«{book.document_label(kind)}» harus ditandatangani secara elektronik oleh "
+        f"{role_label(role)}, tetapi {wrong}"
+        for kind, role, wrong in problems
+    ]
+    return Refusal(
+        code="signature_required",
+        message=(
+            f"Tindakan «{act.get('label') or act['id']}» belum dapat dilakukan: "
+            f"{'; '.join(parts)}. Unggah versi baru yang ditandatangani dengan sertifikat "
+            f"elektronik (TTE) yang sah{cite_basis(basis)}."
+        ),
+        missing=tuple(kind for kind, _, _ in problems),
+        basis=basis,
     )

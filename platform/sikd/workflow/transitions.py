@@ -56,15 +56,19 @@ def opened(book: Rulebook, pid: str, landing: str) -> tuple[DeadlineSpec, ...]:
     return deadline_specs(stage) if stage is not None else ()
 
 
-def missing_documents(
-    stage: Mapping[str, Any], action: Mapping[str, Any], documents: frozenset[str]
-) -> tuple[str, ...]:
+def needed_documents(stage: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, ...]:
     """An ``advance`` needs the stage's and the action's ``requires_documents``; other kinds
     need the action's own only."""
     needed = list(action.get("requires_documents") or ())
     if action.get("kind") == "advance":
         needed = list(stage.get("requires_documents") or ()) + needed
-    return tuple(d for d in dict.fromkeys(needed) if d not in documents)
+    return tuple(dict.fromkeys(needed))
+
+
+def missing_documents(
+    stage: Mapping[str, Any], action: Mapping[str, Any], documents: frozenset[str]
+) -> tuple[str, ...]:
+    return tuple(d for d in needed_documents(stage, action) if d not in documents)
 
 
 def notify(from_level: str, to_level: str, hop: Hop | None, initiator_kind: str) -> tuple[str, ...]:

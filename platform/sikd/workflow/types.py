@@ -27,11 +27,22 @@ REFUSAL_CODES = (
     "stale_state",
     "condition_not_met",
     "reason_required",
+    "signature_required",
 )
 
 
 class RulebookError(ValueError):
     """The merged rulebook itself is inconsistent (a bug in rule data, not a user error)."""
+
+
+@dataclass(frozen=True)
+class SignatureFact:
+    """The electronic-signature check of the current version of one attached document."""
+
+    kind: str  # document kind
+    status: str  # sah | tidak_ditandatangani | berubah | tidak_dikenal | kedaluwarsa | ...
+    roles: frozenset[str] = frozenset()  # roles the valid signer holds in the initiating tenant
+    detail: str = ""  # the Indonesian result ("dokumen berubah setelah ditandatangani")
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class CooperationState:
     documents: frozenset[str] = frozenset()  # document kinds attached (current versions)
     flags: frozenset[str] = frozenset()  # e.g. "dormant"
     version: int = 0  # optimistic-lock counter
+    signatures: tuple[SignatureFact, ...] = ()  # checks of attached documents' signatures
 
 
 @dataclass(frozen=True)
