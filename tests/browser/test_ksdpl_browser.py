@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser, fill_fields
-from tests.browser.conftest import make_person, record_metrics, screenshot
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import ApiUser, fill_fields
+from sikd.testing.browser import make_person, record_metrics, screenshot
+from sikd.testing.journeys import SISTER_CITY
 
 pytestmark = pytest.mark.browser
 
@@ -243,7 +243,7 @@ def test_late_forward_after_the_fallback_says_it_already_went_direct(
 ):
     """Perwal 57/2023 Pasal 66(3): not forwarded within 5 hari → directly to Kemendagri; the
     Gubernur who presses Teruskan on a page opened before is told it already went direct."""
-    from tests.test_foreign_cooperation import to_gubernur_with_rencana
+    from sikd.testing.journeys import to_gubernur_with_rencana
 
     roles = {
         "opd": "opd",

@@ -19,8 +19,8 @@ from sikd.documents.issuing import request_letter
 from sikd.documents.models import Letter
 from sikd.documents.tasks import render_letter_job
 from sikd.tenancy.scope import set_tenant, system_scope
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import ApiUser
 
 CONTEXT = {
     "judul": "Kota Kembar dengan Kota Contoh",

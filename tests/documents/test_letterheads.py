@@ -19,7 +19,7 @@ from sikd.documents.models import Letter
 from sikd.documents.services import open_version
 from sikd.documents.tasks import render_letter_job
 from sikd.tenancy.scope import set_tenant, system_scope, tenant_scope
-from tests.conftest import login
+from sikd.testing import login
 
 CONTEXT = {
     "judul": "Kota Kembar dengan Kota Contoh",

@@ -14,8 +14,8 @@ import yaml
 from sikd.documents import tte_local
 from sikd.rules import effective_rulebook
 from sikd.rules.loader import RULES_DIR
-from tests.api_driver import ApiUser, fill_fields
-from tests.conftest import TEST_PASSWORD, login
+from sikd.testing import TEST_PASSWORD, login
+from sikd.testing.api import ApiUser, fill_fields
 
 SISTER_CITY = {
     "type": "KSDPL",

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from sikd.testing.engine import KOTA_PATH, actor, begin, load_fixture, take
 from sikd.workflow import (
     REFUSAL_CODES,
     SYSTEM_ACTOR,
@@ -17,9 +18,6 @@ from sikd.workflow import (
     decide,
     is_valid_state,
 )
-
-from .test_engine_journey import KOTA_PATH
-from .test_engine_support import actor, begin, load_fixture, take
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """Browser tests: a live server on the test database, Debian's Chromium driven by Playwright.
 
 Never ``playwright install``: Chromium comes from Debian (``infra/ensure-test-deps.sh``). The
-tests are skipped, with that reason, only when ``/usr/bin/chromium`` is absent.
+tests (marked ``browser``) are skipped, with that reason, only when ``/usr/bin/chromium`` is
+absent. The fixtures start nothing until a browser test asks for them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TEST_PASSWORD
+from .fixtures import TEST_PASSWORD
+from .harness import REPO
+from .web import make_person as _make_person
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,24 +70,9 @@ def browser(tmp_path_factory):
         chromium.close()
 
 
-_counter = {"n": 0}
-
-
 def make_person(app, code: str, roles: list[str], unit: str | None = None):
-    from sikd.accounts.services import create_user
-    from sikd.tenancy.services import get_tenant
-
-    _counter["n"] += 1
-    with app.app_context():
-        tenant = get_tenant(code)
-        return create_user(
-            tenant,
-            f"{roles[0].replace('_', '-')}.b{_counter['n']}.{code.replace('.', '')}@uji.sikd.id",
-            roles,
-            TEST_PASSWORD,
-            full_name=f"Uji {roles[0]} {tenant.name}",
-            unit=unit or ("Dinas Uji" if "opd" in roles else None),
-        )
+    """A user made in an app context of its own (see :func:`sikd.testing.web.make_person`)."""
+    return _make_person(app, code, roles, unit, tag="b")
 
 
 @pytest.fixture

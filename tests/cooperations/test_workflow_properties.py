@@ -24,9 +24,9 @@ from sikd.core.errors import NotFound
 from sikd.core.extensions import db
 from sikd.documents.uploads import store_upload
 from sikd.tenancy.scope import set_tenant, system_scope
+from sikd.testing.api import PDF, fill_fields
+from sikd.testing.journeys import SISTER_CITY
 from sikd.workflow import engine
-from tests.api_driver import PDF, fill_fields
-from tests.test_foreign_cooperation import SISTER_CITY
 
 WIB = ZoneInfo("Asia/Jakarta")
 ROLES = [

@@ -4,11 +4,11 @@ notifications, and drilling from the national view into one provinsi's cooperati
 from __future__ import annotations
 
 from sikd.core import clock
-from tests.test_foreign_cooperation import SISTER_CITY
-from tests.test_web_pages import api, csrf, kinds, new_coop, text, web  # noqa: F401 - fixtures
+from sikd.testing.journeys import SISTER_CITY
+from sikd.testing.web import csrf, new_coop, text
 
 
-def test_pages_and_stylesheets_are_compressed_for_slow_connections(web):  # noqa: F811
+def test_pages_and_stylesheets_are_compressed_for_slow_connections(web):
     client = web("32.75", ["tkksd"])
     page = client.get("/beranda", headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("Content-Encoding") == "gzip"
@@ -19,7 +19,7 @@ def test_pages_and_stylesheets_are_compressed_for_slow_connections(web):  # noqa
     assert len(packed.data) * 4 < len(plain.data)
 
 
-def test_notifications_can_be_marked_read_from_the_page(web, api, kinds):  # noqa: F811
+def test_notifications_can_be_marked_read_from_the_page(web, api, kinds):
     walikota = web("32.75", ["kepala_daerah"])
     cid = new_coop(api)
     api("32.75", "tkksd").act(cid, "lanjut_penjajakan", kinds, clock.now().date())
@@ -32,7 +32,7 @@ def test_notifications_can_be_marked_read_from_the_page(web, api, kinds):  # noq
     assert 'badge text-bg-primary">baru' not in text(done)
 
 
-def test_national_view_links_each_provinsi_to_its_cooperations(web, api):  # noqa: F811
+def test_national_view_links_each_provinsi_to_its_cooperations(web, api):
     new_coop(api)
     surakarta = api("33.72", "tkksd").post("/api/v1/cooperations", json=SISTER_CITY)
     assert surakarta.status_code == 201

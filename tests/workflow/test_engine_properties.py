@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sikd.testing.engine import fill, load_fixture
 from sikd.workflow import (
     REFUSAL_CODES,
     Actor,
@@ -32,10 +33,8 @@ from sikd.workflow import (
     start,
 )
 
-from .test_engine_support import fill, load_fixture
-
 FACTS = ("membebani_masyarakat", "belum_dianggarkan")
-NATIONAL = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
+NATIONAL = Path(__file__).resolve().parents[2] / "tenants" / "rules" / "national.yaml"
 
 
 @functools.cache

@@ -9,25 +9,8 @@ import pytest
 
 from sikd.cooperations.models import Cooperation
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-
-SISTER_CITY = {
-    "type": "KSDPL",
-    "subtype": "kota_kembar",
-    "title": "Kota Kembar Bekasi – Kota Contoh",
-    "partner_name": "Pemerintah Kota Contoh",
-    "partner_kind": "pemerintah_daerah",
-    "partner_country": "JP",
-    "objek": ["pertukaran_budaya", "promosi_potensi_daerah"],
-    "persyaratan": [
-        p["code"]
-        for p in effective_rulebook("32.75").as_dict()["persyaratan"]
-        if "KSDPL" in (p.get("types") or ["KSDPL"])
-    ],
-    "prakarsa_origin": "daerah",
-    "pemetaan_ref": "Keputusan Wali Kota tentang Daftar Rencana Program Kerja Sama 2026",
-}
+from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.journeys import SISTER_CITY, stage_of, to_gubernur_with_rencana
 
 
 @pytest.fixture
@@ -47,32 +30,6 @@ def people(client, make_user):
         "bogor": api("32.01", "tkksd"),
         "jateng": api("33", "gubernur_verifier"),
     }
-
-
-@pytest.fixture
-def kinds():
-    return effective_rulebook("32.75").as_dict()["document_kinds"]
-
-
-def stage_of(p, coop_id):
-    return p["tkksd"].get(f"/api/v1/cooperations/{coop_id}").get_json()["stage"]
-
-
-def to_gubernur_with_rencana(p, kinds, today):
-    """Prakarsa → … → the rencana lands with the Jawa Barat Gubernur verifier."""
-    created = p["opd"].post("/api/v1/cooperations", json=SISTER_CITY)
-    assert created.status_code == 201, created.get_json()
-    cid = created.get_json()["id"]
-    p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
-    p["walikota"].act(cid, "sepakat", kinds, today)
-    p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
-    p["walikota"].act(cid, "loi_ditandatangani", kinds, today)
-    p["opd"].act(cid, "ajukan_telaah", kinds, today)
-    p["tkksd"].act(cid, "ajukan_ke_dprd", kinds, today)
-    p["dprd"].act(cid, "setujui", kinds, today)
-    p["walikota"].act(cid, "sampaikan", kinds, today)
-    assert stage_of(p, cid) == "rencana_di_gubernur"
-    return cid
 
 
 def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):

@@ -7,97 +7,9 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
-
-from sikd.rules import effective_rulebook
-from tests.api_driver import PDF, ApiUser, fill_fields
-from tests.conftest import TEST_PASSWORD, login
-from tests.test_foreign_cooperation import SISTER_CITY
-
-
-@pytest.fixture
-def kinds():
-    return effective_rulebook("32.75").as_dict()["document_kinds"]
-
-
-_counter = {"n": 0}
-
-
-def make_person(app, code: str, roles: list[str], unit: str | None = None):
-    """A user made in an app context of its own: the pages' requests then each get theirs, as
-    in production (a shared one would share Flask-WTF's cached CSRF token between clients)."""
-    from sikd.accounts.services import create_user
-    from sikd.tenancy.services import get_tenant
-
-    _counter["n"] += 1
-    with app.app_context():
-        tenant = get_tenant(code)
-        return create_user(
-            tenant,
-            f"{roles[0].replace('_', '-')}.web{_counter['n']}.{code.replace('.', '')}@uji.sikd.id",
-            roles,
-            TEST_PASSWORD,
-            full_name=f"Uji {roles[0]} {tenant.name}",
-            unit=unit or ("Dinas Uji" if "opd" in roles else None),
-        )
-
-
-@pytest.fixture
-def web(app):
-    """A logged-in browser-like client per person (own cookie jar)."""
-
-    def _web(code: str, roles: list[str], **kw):
-        user = make_person(app, code, roles, **kw)
-        c = app.test_client()
-        assert login(c, user.email).status_code == 302
-        c.user = user
-        return c
-
-    return _web
-
-
-@pytest.fixture
-def api(app):
-    client = app.test_client()
-
-    def _api(code: str, role: str):
-        return ApiUser(client, make_person(app, code, [role]), TEST_PASSWORD)
-
-    return _api
-
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def upload_via_form(client, cid: int, kind: str, kinds: dict, token: str):
-    """Upload one document through the detail page's form, its contents filled as required."""
-    from sikd.core import clock
-
-    values = fill_fields(kinds[kind], clock.now().date())
-    data = {f"isi_{k}": "\n".join(v) if isinstance(v, list) else str(v) for k, v in values.items()}
-    return client.post(
-        f"/kerja-sama/{cid}/dokumen",
-        data={
-            "csrf_token": token,
-            "kind": kind,
-            **data,
-            "berkas": (io.BytesIO(PDF), f"{kind}.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
-
-
-def new_coop(api) -> int:
-    created = api("32.75", "opd").post("/api/v1/cooperations", json=SISTER_CITY)
-    assert created.status_code == 201, created.get_json()
-    return created.get_json()["id"]
+from sikd.testing.api import PDF
+from sikd.testing.journeys import SISTER_CITY
+from sikd.testing.web import csrf, new_coop, text, upload_via_form
 
 
 def test_every_main_page_renders_in_indonesian_for_its_role(web, api):
@@ -294,7 +206,7 @@ def test_gubernur_queue_shows_days_left_and_the_late_forward_says_it_went_direct
     web, api, kinds, cli
 ):
     from sikd.core import clock
-    from tests.test_foreign_cooperation import to_gubernur_with_rencana
+    from sikd.testing.journeys import to_gubernur_with_rencana
 
     people = {
         role: api("32.75", role) for role in ("opd", "tkksd", "kepala_daerah", "sekretariat_dprd")

@@ -9,9 +9,9 @@ import yaml
 
 from sikd.core import clock
 from sikd.rules import RULES_DIR
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import ApiUser
+from sikd.testing.journeys import SISTER_CITY
 
 
 def bekasi_variant(dprd_amount: int, unit: str = "hari") -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sikd.testing.engine import fill
 from sikd.workflow import (
     Actor,
     Decision,
@@ -25,9 +26,7 @@ from sikd.workflow import (
     start,
 )
 
-from .test_engine_support import fill
-
-RULES = Path(__file__).resolve().parents[1] / "tenants" / "rules"
+RULES = Path(__file__).resolve().parents[2] / "tenants" / "rules"
 
 
 def _national() -> dict:

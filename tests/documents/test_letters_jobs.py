@@ -16,12 +16,7 @@ from sikd.documents.letters import LetterRefused
 from sikd.documents.models import Document, Letter
 from sikd.documents.services import open_version
 from sikd.tenancy.scope import set_tenant
-from tests import test_documents_services as _docs
-
-# fixtures shared with the document service tests
-document_tables = _docs.document_tables
-bekasi = _docs.bekasi
-stop_moto, start_moto = _docs.stop_moto, _docs.start_moto
+from sikd.testing.harness import start_moto, stop_moto
 
 CONTEXT = {
     "judul": "Kota Bersaudara Bekasi dan Xiamen",
@@ -192,7 +187,7 @@ def test_letters_are_filed_as_the_rulebook_document_kinds(bekasi):
     from sikd.documents.letters import LETTER_KINDS
     from sikd.documents.tasks import render_letter_job
 
-    path = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
+    path = Path(__file__).resolve().parents[2] / "tenants" / "rules" / "national.yaml"
     if not path.exists():
         pytest.skip("tenants/rules/national.yaml belum ada")
     kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["document_kinds"]

@@ -10,9 +10,9 @@ from aiosmtpd.controller import Controller
 from rq import SimpleWorker
 
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import ApiUser
+from sikd.testing.journeys import SISTER_CITY
 
 
 class Inbox:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sikd.testing.engine import KOTA_PATH, begin, load_fixture, take
 from sikd.workflow import (
     SYSTEM_ACTOR,
     DeadlineSpec,
@@ -15,30 +16,6 @@ from sikd.workflow import (
     start,
 )
 
-from .test_engine_support import begin, load_fixture, take
-
-# The path of a kota-kembar cooperation from prakarsa to the first annual report.
-KOTA_PATH = [
-    ("prakarsa", "catat_prakarsa"),
-    ("penjajakan", "ajukan_tanggapan"),
-    ("tanggapan_menteri", "berikan_tanggapan"),
-    ("loi", "tandatangani_loi"),
-    ("rencana", "ajukan_rencana"),
-    ("persetujuan_dprd", "setujui"),
-    ("penyampaian_rencana", "sampaikan_rencana"),
-    ("rencana_gubernur", "teruskan"),
-    ("verifikasi", "pertimbangan_lanjut"),
-    ("naskah", "sampaikan_naskah"),
-    ("naskah_gubernur", "teruskan"),
-    ("pembahasan", "kirim_ke_kemlu"),
-    ("konfirmasi_kemlu", "terbitkan_surat_konfirmasi"),
-    ("persetujuan_menteri", "setujui"),
-    ("penandatanganan", "serahkan_naskah_asli"),
-    ("penerbitan_salinan", "terbitkan_salinan"),
-    ("pelaksanaan", "sampaikan_laporan"),
-    ("laporan_gubernur", "teruskan"),
-    ("laporan_kemendagri", "terima_laporan"),
-]
 GUBERNUR_STAGES = {"rencana_gubernur", "naskah_gubernur", "laporan_gubernur"}
 
 

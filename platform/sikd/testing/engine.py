@@ -1,4 +1,5 @@
-"""Helpers shared by the workflow-engine tests (no tests here). No database, no clock."""
+"""The pure workflow engine on a fixture rulebook (``engine_rulebook.yaml`` next to this
+module): actors per level, sample inputs, one step at a time. No database, no clock."""
 
 from __future__ import annotations
 
@@ -21,7 +22,30 @@ from sikd.workflow import (
     start,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "engine_rulebook.yaml"
+FIXTURE = Path(__file__).parent / "engine_rulebook.yaml"
+
+#: the path of a kota-kembar cooperation from prakarsa to the first annual report (fixture)
+KOTA_PATH = [
+    ("prakarsa", "catat_prakarsa"),
+    ("penjajakan", "ajukan_tanggapan"),
+    ("tanggapan_menteri", "berikan_tanggapan"),
+    ("loi", "tandatangani_loi"),
+    ("rencana", "ajukan_rencana"),
+    ("persetujuan_dprd", "setujui"),
+    ("penyampaian_rencana", "sampaikan_rencana"),
+    ("rencana_gubernur", "teruskan"),
+    ("verifikasi", "pertimbangan_lanjut"),
+    ("naskah", "sampaikan_naskah"),
+    ("naskah_gubernur", "teruskan"),
+    ("pembahasan", "kirim_ke_kemlu"),
+    ("konfirmasi_kemlu", "terbitkan_surat_konfirmasi"),
+    ("persetujuan_menteri", "setujui"),
+    ("penandatanganan", "serahkan_naskah_asli"),
+    ("penerbitan_salinan", "terbitkan_salinan"),
+    ("pelaksanaan", "sampaikan_laporan"),
+    ("laporan_gubernur", "teruskan"),
+    ("laporan_kemendagri", "terima_laporan"),
+]
 
 #: every role a user at that level could hold in the fixture
 LEVEL_ROLES = {

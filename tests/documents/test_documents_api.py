@@ -16,9 +16,9 @@ from sikd.core.extensions import db
 from sikd.documents.models import Document, DocumentVersion
 from sikd.rules import effective_rulebook
 from sikd.tenancy.scope import system_scope
-from tests.api_driver import PDF, ApiUser, fill_fields
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import PDF, ApiUser, fill_fields
+from sikd.testing.journeys import SISTER_CITY
 
 
 @pytest.fixture

@@ -235,7 +235,7 @@ def test_loi_valid_exactly_one_year_is_always_accepted(signed):
 
 
 def test_against_the_national_rulebook_when_present():
-    path = Path(__file__).resolve().parents[1] / "tenants" / "rules" / "national.yaml"
+    path = Path(__file__).resolve().parents[2] / "tenants" / "rules" / "national.yaml"
     if not path.exists():
         pytest.skip("tenants/rules/national.yaml belum ada")
     import yaml

@@ -9,10 +9,9 @@ import os
 import threading
 import urllib.request
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select
 
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable, get_storage
@@ -30,49 +29,11 @@ from sikd.documents.services import (
 from sikd.documents.validation import UploadRefused
 from sikd.tenancy.scope import set_tenant, system_scope
 from sikd.tenancy.sequences import LetterSequence
-
-DOCUMENT_TABLES = ("documents", "document_versions", "letter_sequences", "letters")
-
-
-@pytest.fixture(scope="session")
-def document_tables(app, owner_engine):
-    """Until the migrations carry these tables: create them as the owner, with the same RLS."""
-    from sikd.tenancy.rls import enable_tenant_rls
-
-    with owner_engine.begin() as conn:
-        existing = set(inspect(conn).get_table_names())
-        missing = [db.metadata.tables[t] for t in DOCUMENT_TABLES if t not in existing]
-        if missing:
-            db.metadata.create_all(conn, tables=missing)
-            op = SimpleNamespace(execute=lambda sql: conn.execute(text(sql)))
-            for table in missing:
-                enable_tenant_rls(op, table.name)
-    return True
-
-
-@pytest.fixture
-def bekasi(app_ctx, document_tables, tenant):
-    t = tenant("32.75")
-    set_tenant(t.id)
-    return t
+from sikd.testing.harness import start_moto, stop_moto
 
 
 def pdf_bytes(n: int = 50_000) -> bytes:
     return b"%PDF-1.7\n" + os.urandom(n) + b"\n%%EOF\n"
-
-
-def stop_moto(moto_s3) -> int:
-    """Stop moto and close its socket so clients fail fast; returns the port to restart on."""
-    server = moto_s3.server
-    port = server.get_host_and_port()[1]
-    server.stop()
-    server._server.server_close()
-    return port
-
-
-def start_moto(moto_s3, port: int) -> None:
-    moto_s3.server._port = port
-    moto_s3.server.start()
 
 
 def keys_under(prefix: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sikd.accounts.services import AccountError, authenticate
-from tests.conftest import TEST_PASSWORD, login
+from sikd.testing import TEST_PASSWORD, login
 
 
 def test_gubernur_verifier_exists_only_on_provinsi_tenants(make_user):

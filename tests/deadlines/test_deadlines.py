@@ -10,9 +10,9 @@ import pytest
 
 from sikd.core.clock import FixedClock
 from sikd.rules import WorkingCalendar, effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD
+from sikd.testing.api import ApiUser
+from sikd.testing.journeys import SISTER_CITY
 
 WIB = ZoneInfo("Asia/Jakarta")
 START = datetime(2026, 1, 5, 9, 0, tzinfo=WIB)  # a Monday

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TEST_PASSWORD
+from sikd.testing import TEST_PASSWORD
 
 NEW_PASSWORD = "hujan-di-bekasi-2027"
 INBOX = "/api/v1/inbox"
