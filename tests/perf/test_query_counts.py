@@ -12,8 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from sikd.core.clock import FixedClock
-from tests.test_foreign_cooperation import SISTER_CITY, kinds, to_gubernur_with_rencana  # noqa: F401
-from tests.test_web_pages import api, make_person, web  # noqa: F401
+from sikd.testing.journeys import SISTER_CITY, to_gubernur_with_rencana
+from sikd.testing.web import make_person
 
 LIST_PAGES = [
     ("tkksd", "/beranda"),
@@ -47,14 +47,14 @@ def statements(client, path: str) -> int:
     return seen["n"]
 
 
-def _create(api, n: int) -> None:  # noqa: F811
+def _create(api, n: int) -> None:
     opd = api("32.75", "opd")
     for i in range(n):
         body = {**SISTER_CITY, "title": f"Kota Kembar Bekasi nomor {i}"}
         assert opd.post("/api/v1/cooperations", json=body).status_code == 201
 
 
-def test_list_pages_ask_as_many_statements_for_40_cooperations_as_for_5(app, web, api):  # noqa: F811
+def test_list_pages_ask_as_many_statements_for_40_cooperations_as_for_5(app, web, api):
     clients = {
         "tkksd": web("32.75", ["tkksd"]),
         "sekjen": web("KEMENDAGRI", ["sekjen_verifier"]),
@@ -85,11 +85,10 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
     app,
     client,
     make_user,
-    kinds,  # noqa: F811
+    kinds,
 ):
     from sikd.core import clock
-    from tests.api_driver import ApiUser
-    from tests.conftest import TEST_PASSWORD
+    from sikd.testing import TEST_PASSWORD, ApiUser
 
     def person(code, role):
         return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
@@ -102,7 +101,7 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
         "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
     }
     gubernur = app.test_client()
-    from tests.conftest import login
+    from sikd.testing import login
 
     user = make_person(app, "32", ["gubernur_verifier"])
     assert login(gubernur, user.email).status_code == 302

@@ -10,16 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import kinds, to_gubernur_with_rencana  # noqa: F401
+from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.journeys import to_gubernur_with_rencana
 
 
 def test_two_sweepers_route_each_late_rencana_directly_exactly_once(
     app,
     client,
     make_user,
-    kinds,  # noqa: F811
+    kinds,
 ):
     from sikd.audit.models import AuditEntry
     from sikd.cooperations.models import Cooperation, StageEvent
