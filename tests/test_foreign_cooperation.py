@@ -66,6 +66,7 @@ def to_gubernur_with_rencana(p, kinds, today):
     p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
     p["walikota"].act(cid, "sepakat", kinds, today)
     p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
+    p["kemlu"].act(cid, "beri_tanggapan_kemlu", kinds, today)
     p["walikota"].act(cid, "loi_ditandatangani", kinds, today)
     p["opd"].act(cid, "ajukan_telaah", kinds, today)
     p["tkksd"].act(cid, "ajukan_ke_dprd", kinds, today)
@@ -84,8 +85,8 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
 
     today = clock.now().date()
     cid = to_gubernur_with_rencana(p, kinds, today)
-    # Kemlu has seen nothing yet
-    assert p["kemlu"].get(f"/api/v1/cooperations/{cid}").status_code == 404
+    # Kemlu answered the coordination before the LoI (PMDN25 tahap 3), so it keeps sight of it
+    assert p["kemlu"].get(f"/api/v1/cooperations/{cid}").status_code == 200
     p["gubernur"].act(
         cid, "teruskan", kinds, today, inputs={"catatan": "Sudah diverifikasi Biro Pemerintahan."}
     )
@@ -159,6 +160,7 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
         "prakarsa",
         "penjajakan",
         "tanggapan_menteri",
+        "koordinasi_kemlu",
         "pernyataan_kehendak",
         "penyusunan_rencana",
         "telaah_rencana",

@@ -153,6 +153,7 @@ def test_sister_city_journey_through_the_browser(person, api, kinds, live_server
     walikota_api = api("32.75", "kepala_daerah")
     opd_api, tkksd_api = api("32.75", "opd"), api("32.75", "tkksd")
     sekjen_api.act(cid, "beri_tanggapan", kinds, today())
+    api("KEMLU", "kemlu_reviewer").act(cid, "beri_tanggapan_kemlu", kinds, today())
     walikota_api.act(cid, "loi_ditandatangani", kinds, today())
     opd_api.act(cid, "ajukan_telaah", kinds, today())
     tkksd_api.act(cid, "ajukan_ke_dprd", kinds, today())
