@@ -231,17 +231,13 @@ def test_kajian_contents_bekasi_pasal_60_ayat_3(bekasi):
 
 
 def test_annual_report_to_gubernur_by_first_week_of_january_pasal_80_ayat_2(bekasi):
-    extra = [
-        d
-        for d in deadlines_of(bekasi.stage("luar_negeri", "pelaksanaan"))
-        if d["starts"] == "awal_tahun_berikutnya"
-    ]
-    assert (
-        len(extra) == 1 and extra[0]["on_expiry"] == "remind" and "Pasal 80(2)" in extra[0]["basis"]
-    )
-    # the caller starts the count at 1 January 00:00 local of the next year
+    # now a yearly schedule of every daerah (rulebook ``jadwal``), no longer a stage deadline
+    annual = bekasi.as_dict()["jadwal"]["laporan_tahunan"]
+    assert annual["on_expiry"] == "terlambat" and "Pasal 80(2)" in annual["basis"]
+    assert (annual["anchor"], annual["amount"], annual["unit"]) == ("awal_tahun", 6, "hari")
+    # counted from 1 January of the next year: ends 7 January 23:59:59 local
     start = datetime(2026, 12, 31, 17, 0, tzinfo=UTC)  # = 2027-01-01 00:00 WIB
-    due = WorkingCalendar().due_instant(start, extra[0]["amount"], extra[0]["unit"], "WIB")
+    due = WorkingCalendar().due_instant(start, annual["amount"], annual["unit"], "WIB")
     assert due == datetime(2027, 1, 7, 16, 59, 59, 999999, tzinfo=UTC)  # 7 Januari 23:59:59 WIB
 
 
@@ -337,6 +333,7 @@ def test_merged_shape_and_hash(bekasi, tmp_path):
         "persyaratan",
         "document_kinds",
         "processes",
+        "jadwal",
     }
     data["processes"].clear()  # as_dict is a copy: the merged rulebook is untouched
     assert bekasi.data["processes"]
