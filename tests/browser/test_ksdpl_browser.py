@@ -153,6 +153,7 @@ def test_sister_city_journey_through_the_browser(person, api, kinds, live_server
     walikota_api = api("32.75", "kepala_daerah")
     opd_api, tkksd_api = api("32.75", "opd"), api("32.75", "tkksd")
     sekjen_api.act(cid, "beri_tanggapan", kinds, today())
+    api("KEMLU", "kemlu_reviewer").act(cid, "beri_tanggapan_kemlu", kinds, today())
     walikota_api.act(cid, "loi_ditandatangani", kinds, today())
     opd_api.act(cid, "ajukan_telaah", kinds, today())
     tkksd_api.act(cid, "ajukan_ke_dprd", kinds, today())
@@ -253,6 +254,7 @@ def test_late_forward_after_the_fallback_says_it_already_went_direct(
     }
     people = {key: api("32.75", role) for key, role in roles.items()}
     people["sekjen"] = api("KEMENDAGRI", "sekjen_verifier")
+    people["kemlu"] = api("KEMLU", "kemlu_reviewer")
     cid = to_gubernur_with_rencana(people, kinds, today())
     gubernur = person("32", ["gubernur_verifier"])
     gubernur.goto(f"{live_server}/gubernur")

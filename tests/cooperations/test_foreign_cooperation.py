@@ -41,8 +41,8 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
 
     today = clock.now().date()
     cid = to_gubernur_with_rencana(p, kinds, today)
-    # Kemlu has seen nothing yet
-    assert p["kemlu"].get(f"/api/v1/cooperations/{cid}").status_code == 404
+    # Kemlu answered the coordination before the LoI (PMDN25 tahap 3), so it keeps sight of it
+    assert p["kemlu"].get(f"/api/v1/cooperations/{cid}").status_code == 200
     p["gubernur"].act(
         cid, "teruskan", kinds, today, inputs={"catatan": "Sudah diverifikasi Biro Pemerintahan."}
     )
@@ -116,6 +116,7 @@ def test_whole_ksdpl_sister_city_journey_of_kota_bekasi(people, kinds, app_ctx):
         "prakarsa",
         "penjajakan",
         "tanggapan_menteri",
+        "koordinasi_kemlu",
         "pernyataan_kehendak",
         "penyusunan_rencana",
         "telaah_rencana",

@@ -37,6 +37,7 @@ def daerah_people(client, make_user, code: str, provinsi: str) -> dict:
         "dprd": api(code, "sekretariat_dprd"),
         "gubernur": api(provinsi, "gubernur_verifier"),
         "sekjen": api("KEMENDAGRI", "sekjen_verifier"),
+        "kemlu": api("KEMLU", "kemlu_reviewer"),
     }
 
 
@@ -56,8 +57,8 @@ def to_dprd(p: dict, code: str, when: datetime, clock_at) -> int:
     cid = p["opd"].post("/api/v1/cooperations", json=body).get_json()["id"]
     p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
     p["kd"].act(cid, "sepakat", kinds, today)
-    if p["tkksd"].get(f"/api/v1/cooperations/{cid}").get_json()["stage"] == "tanggapan_menteri":
-        p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
+    p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
+    p["kemlu"].act(cid, "beri_tanggapan_kemlu", kinds, today)
     p["kd"].act(cid, "loi_ditandatangani", kinds, today)
     p["opd"].act(cid, "ajukan_telaah", kinds, today)
     clock_at(when)

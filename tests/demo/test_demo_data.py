@@ -24,7 +24,7 @@ from sikd.tenancy.scope import system_scope
 CURRENT_STAGE_GROUPS = {
     "prakarsa": {"prakarsa"},
     "penjajakan": {"penjajakan"},
-    "tanggapan Menteri (Bekasi)": {"tanggapan_menteri"},
+    "tanggapan Menteri": {"tanggapan_menteri", "koordinasi_kemlu"},
     "LoI": {"pernyataan_kehendak"},
     "rencana": {"penyusunan_rencana", "telaah_rencana", "penyampaian_rencana"},
     "di DPRD": {"persetujuan_dprd"},

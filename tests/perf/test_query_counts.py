@@ -99,6 +99,7 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
         "walikota": person("32.75", "kepala_daerah"),
         "dprd": person("32.75", "sekretariat_dprd"),
         "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
+        "kemlu": person("KEMLU", "kemlu_reviewer"),
     }
     gubernur = app.test_client()
     from sikd.testing import login

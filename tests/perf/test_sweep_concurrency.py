@@ -36,6 +36,7 @@ def test_two_sweepers_route_each_late_rencana_directly_exactly_once(
         "walikota": person("32.75", "kepala_daerah"),
         "dprd": person("32.75", "sekretariat_dprd"),
         "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
+        "kemlu": person("KEMLU", "kemlu_reviewer"),
     }
     today = clock.now().date()
     ids = [to_gubernur_with_rencana(people, kinds, today) for _ in range(6)]

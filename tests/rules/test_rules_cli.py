@@ -76,7 +76,7 @@ def test_diff_lists_only_variant_changes():
     assert result.exit_code == 0, result.output
     assert "luar_negeri.persetujuan_dprd.deadline" in result.output
     assert "45 hari kerja" in result.output and "→ 45 hari" in result.output
-    assert "luar_negeri.tanggapan_menteri" in result.output
+    assert "luar_negeri.penjajakan.requires_documents" in result.output  # Pasal 61(2) huruf a
     assert "prakarsa" not in result.output
     assert all(line.startswith("[32.75]") for line in result.output.splitlines()[1:])
 

@@ -121,7 +121,26 @@ def test_new_automatic_pass_through_on_a_national_stage_is_refused(rules):
 
 def test_inserting_after_a_locked_stage_is_refused(rules):
     def change(d):
-        d["processes"]["luar_negeri"]["stages_add"][0]["after"] = "verifikasi_rencana"
+        d["processes"]["luar_negeri"]["stages_add"] = [
+            {
+                "after": "verifikasi_rencana",
+                "stage": {
+                    "id": "tambahan",
+                    "label": "Tahap tambahan",
+                    "roles": ["tkksd"],
+                    "basis": "PERWAL57 Pasal 67",
+                    "actions": [
+                        {
+                            "id": "lanjut",
+                            "label": "Lanjut",
+                            "kind": "advance",
+                            "to": "penyusunan_naskah",
+                            "basis": "PERWAL57 Pasal 67",
+                        }
+                    ],
+                },
+            }
+        ]
 
     errors = bekasi_with(rules, change)
     assert any("terkunci" in e.reason for e in errors)

@@ -38,7 +38,7 @@ def test_unknown_key_is_named_with_its_path(rules):
         rules, lambda d: stage(d, "luar_negeri", "persetujuan_dprd").update(tenggat=3)
     )
     assert len(errors) == 1
-    assert errors[0].path == "processes.luar_negeri.stages[5].tenggat"
+    assert errors[0].path == "processes.luar_negeri.stages[7].tenggat"
     assert "tidak dikenal" in errors[0].reason
     assert str(errors[0]).startswith(str(rules / "national.yaml") + ": processes.luar_negeri")
 
@@ -60,8 +60,8 @@ def test_unknown_role_and_document_kind(rules):
 
     errors = national_with(rules, change)
     assert {
-        "processes.luar_negeri.stages[5].roles[0]",
-        "processes.luar_negeri.stages[5].actions[0].requires_documents[0]",
+        "processes.luar_negeri.stages[7].roles[0]",
+        "processes.luar_negeri.stages[7].actions[0].requires_documents[0]",
     } <= paths(errors)
 
 
@@ -75,8 +75,8 @@ def test_return_must_go_back_and_refuse_must_end(rules):
 
     errors = national_with(rules, change)
     reasons = {e.path: e.reason for e in errors}
-    assert "sebelumnya" in reasons["processes.luar_negeri.stages[4].actions[1].to"]
-    assert "tahap akhir" in reasons["processes.luar_negeri.stages[5].actions[1].to"]
+    assert "sebelumnya" in reasons["processes.luar_negeri.stages[6].actions[1].to"]
+    assert "tahap akhir" in reasons["processes.luar_negeri.stages[7].actions[1].to"]
 
 
 def test_unreachable_stage_and_cycle_without_exit(rules):
@@ -126,7 +126,7 @@ def test_deadline_action_must_exist_on_the_stage(rules):
         rules,
         lambda d: stage(d, "luar_negeri", "persetujuan_dprd")["deadline"].update(action="setuju"),
     )
-    assert [e.path for e in errors] == ["processes.luar_negeri.stages[5].deadline.action"]
+    assert [e.path for e in errors] == ["processes.luar_negeri.stages[7].deadline.action"]
 
 
 def test_yaml_syntax_error_is_reported_not_raised(rules):
@@ -145,7 +145,22 @@ def test_effective_rulebook_raises_with_all_errors(rules):
 def test_variant_dangling_references(rules):
     data = load_rulebook_file(rules / "32.75.yaml")
     data["processes"]["luar_negeri"]["stages"]["persetujuan_dewan"] = {"basis": "PERWAL57 Pasal 65"}
-    data["processes"]["luar_negeri"]["stages_add"][0]["after"] = "penjajakn"
+    added = {
+        "id": "tambahan",
+        "label": "Tahap tambahan",
+        "roles": ["tkksd"],
+        "basis": "PERWAL57 Pasal 61",
+        "actions": [
+            {
+                "id": "lanjut",
+                "label": "Lanjut",
+                "kind": "advance",
+                "to": "pernyataan_kehendak",
+                "basis": "PERWAL57 Pasal 61",
+            }
+        ],
+    }
+    data["processes"]["luar_negeri"]["stages_add"] = [{"after": "penjajakn", "stage": added}]
     (rules / "32.75.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     errors = check_file(rules / "32.75.yaml")
     assert {

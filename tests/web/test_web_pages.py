@@ -213,6 +213,7 @@ def test_gubernur_queue_shows_days_left_and_the_late_forward_says_it_went_direct
     }
     people["walikota"], people["dprd"] = people["kepala_daerah"], people["sekretariat_dprd"]
     people["sekjen"] = api("KEMENDAGRI", "sekjen_verifier")
+    people["kemlu"] = api("KEMLU", "kemlu_reviewer")
     today = clock.now().date()
     cid = to_gubernur_with_rencana(people, kinds, today)
     gubernur = web("32", ["gubernur_verifier"])

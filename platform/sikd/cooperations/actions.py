@@ -14,7 +14,7 @@ from typing import Any
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
-from sikd.cooperations import history
+from sikd.cooperations import history, schedules
 from sikd.cooperations.access import acting_on, actor_for, grant
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_decision
@@ -177,6 +177,7 @@ def apply_decision(
             CooperationStatus.DITOLAK if decision.kind == "refuse" else CooperationStatus.SELESAI
         )
 
+    schedules.after_decision(coop, decision, from_stage, now)
     refresh_summary(coop, rules)
     notify_decision(coop, rules, decision, landing_level, now)
     audit.record(

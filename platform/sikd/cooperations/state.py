@@ -110,9 +110,7 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     from sikd.tenancy.scope import system_scope
 
     kinds = rules_of(coop).document_kinds()
-    signed_kinds = {
-        k for k, spec in kinds.items() if (spec.get("signature") or {}).get("required")
-    }
+    signed_kinds = {k for k, spec in kinds.items() if (spec.get("signature") or {}).get("required")}
     if not signed_kinds:  # nothing to check: no query (lists build many states)
         return ()
     pending: list[tuple[str, str, str | None, str]] = []

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from sikd.cooperations import schedules
 from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
@@ -21,6 +22,7 @@ from sikd.cooperations.state import engine_state, rulebook_of, rules_of
 from sikd.cooperations.summary import refresh_summary
 from sikd.core import clock
 from sikd.core.extensions import db
+from sikd.core.i18n import format_tanggal
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.deadlines.services import (
     due_candidates,
@@ -30,6 +32,7 @@ from sikd.deadlines.services import (
 from sikd.rules.overrides import working_calendar
 from sikd.tenancy.scope import system_scope, tenant_scope
 from sikd.workflow import engine
+from sikd.workflow.types import Actor, Refusal
 
 
 @dataclass
@@ -37,6 +40,7 @@ class SweepResult:
     fired: list[str] = field(default_factory=list)
     obsolete: int = 0
     reminders: int = 0
+    late: int = 0
 
 
 def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResult:
@@ -62,6 +66,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                     _fire_one(deadline_id, now, result)
             after = candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
+        _late_now_met(now)
         refresh_rollup(now)
         db.session.commit()
     return result
@@ -91,6 +96,9 @@ def _fire_one(deadline_id: int, now: datetime, result: SweepResult) -> None:
 
 
 def _fire(row: Deadline, coop: Cooperation, now: datetime, result: SweepResult) -> None:
+    if row.jadwal is not None:
+        _fire_schedule(row, coop, now, result)
+        return
     spec = spec_of(row)
     if coop.stage != row.stage or coop.status != CooperationStatus.BERJALAN:
         row.status, row.closed_at = DeadlineStatus.OBSOLETE, now
@@ -119,8 +127,11 @@ def _send_reminders(now: datetime, result: SweepResult) -> None:
     """Reminders that are due: the upcoming rows with their cooperations in one query, then
     only the rows owing a reminder are locked (``SKIP LOCKED``) and told, one transaction."""
     cal = working_calendar()
-    owed = []
+    owed, scheduled = [], []
     for row, coop in upcoming_with_cooperations(now):
+        if row.jadwal is not None:
+            scheduled.append((row.id, coop))
+            continue
         if coop.stage != row.stage:
             continue
         labels = [
@@ -147,3 +158,111 @@ def _send_reminders(now: datetime, result: SweepResult) -> None:
                 notify_reminder(coop, rules_of(coop), row, label, now)
                 result.reminders += 1
         db.session.commit()
+    for row_id, coop in scheduled:
+        row = db.session.scalar(
+            select(Deadline)
+            .where(Deadline.id == row_id, Deadline.status == DeadlineStatus.OPEN)
+            .with_for_update(skip_locked=True)
+        )
+        if row is not None:
+            _remind_schedule(row, coop, cal, now, result)
+        db.session.commit()
+
+
+# ---------------------------------------------------------------- schedules (rulebook ``jadwal``)
+
+
+def _fire_schedule(row: Deadline, coop: Cooperation | None, now: datetime, result) -> None:
+    """A period of a schedule fell due: met, late (and the next period armed), or the end of
+    the term (the cooperation goes to its ending, which needs the checklist of Pasal 79)."""
+    if coop is None or coop.status != CooperationStatus.BERJALAN:
+        row.status, row.closed_at = DeadlineStatus.OBSOLETE, now
+        result.obsolete += 1
+        return
+    with tenant_scope(coop.tenant_id), system_scope():
+        if row.spec.get("on_expiry") == "berakhir":
+            _term_ends(row, coop, now, result)
+            return
+        if schedules.is_met(coop, row):
+            schedules.close_row(coop, row, now)
+        else:
+            schedules.mark_late(coop, row, now)
+            result.late += 1
+        schedules.rearm_next(coop, row)
+    result.fired.append(f"{coop.number}:{row.jadwal}:{row.period}")
+
+
+def _term_ends(row: Deadline, coop: Cooperation, now: datetime, result) -> None:
+    """At the end date the cooperation is over unless an extension was approved (which
+    re-armed the schedule from the new end date): flag ``berakhir`` and start the ending."""
+    row.status, row.fired_at = DeadlineStatus.FIRED, now
+    if coop.term_end is not None and coop.term_end.isoformat() > (row.period or ""):
+        row.status = DeadlineStatus.OBSOLETE
+        return
+    coop.flags = sorted(set(coop.flags or ()) | {"berakhir"})
+    rules = rules_of(coop)
+    ending = rules.action(coop.process, coop.stage, "akhiri")
+    if ending is not None:
+        stage = rules.stage_map(coop.process)[coop.stage]
+        roles = frozenset(rules.action_roles(stage, ending))
+        decision = engine.decide(
+            rulebook_of(coop), engine_state(coop), "akhiri", Actor(roles=roles, level="own")
+        )
+        if not isinstance(decision, Refusal):
+            apply_decision(coop, decision, now, user=None, actor_level="system")
+    schedules.tell(
+        coop,
+        row,
+        "schedule_ended",
+        f"{coop.number}: jangka waktu berakhir",
+        (
+            f"Jangka waktu kerja sama '{coop.title}' berakhir {row.period} tanpa perpanjangan "
+            f"yang disetujui ({rules.cite(row.spec.get('basis') or '')}). Lengkapi berita acara "
+            "pengakhiran (inventarisasi, kewajiban, aset) untuk menetapkan kerja sama berakhir."
+        ),
+        now,
+        f"ended:{row.id}",
+    )
+    result.fired.append(f"{coop.number}:{row.jadwal}:berakhir")
+
+
+def _remind_schedule(row: Deadline, coop: Cooperation | None, cal, now: datetime, result) -> None:
+    if coop is None or coop.status != CooperationStatus.BERJALAN:
+        return
+    for label, instant in reminder_instants(row, cal, coop.tenant.timezone):
+        if label in (row.reminders_sent or []) or now < instant:
+            continue
+        row.reminders_sent = [*(row.reminders_sent or []), label]
+        with tenant_scope(coop.tenant_id):
+            if row.spec.get("on_expiry") != "berakhir" and schedules.is_met(coop, row):
+                continue
+            due = row.due_at.astimezone(instant.tzinfo).date()
+            schedules.tell(
+                coop,
+                row,
+                "reminder",
+                f"Pengingat: {row.spec.get('label')} {coop.number}",
+                (
+                    f"{row.spec.get('label')} untuk '{coop.title}' jatuh pada "
+                    f"{format_tanggal(due)} ({rules_of(coop).cite(row.spec.get('basis') or '')})."
+                ),
+                now,
+                f"reminder:{row.id}:{label}",
+            )
+        result.reminders += 1
+
+
+def _late_now_met(now: datetime) -> None:
+    """A late period whose document has since been filed is met (late, but no longer open)."""
+    late = db.session.scalars(
+        select(Deadline)
+        .where(Deadline.status == DeadlineStatus.LATE)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in late:
+        coop = db.session.get(Cooperation, row.cooperation_id)
+        if coop is None:
+            continue
+        with tenant_scope(coop.tenant_id):
+            if schedules.is_met(coop, row):
+                schedules.close_row(coop, row, now)

@@ -26,6 +26,7 @@ class DeadlineStatus(StrEnum):
     CLOSED = "closed"  # the stage was left in time
     FIRED = "fired"  # the sweep acted on it
     OBSOLETE = "obsolete"  # the stage had moved on before it fell due
+    LATE = "late"  # a schedule (jadwal) fell due unmet: shown as late until it is met
 
 
 class Deadline(TenantOwnedMixin, db.Model):
@@ -36,6 +37,13 @@ class Deadline(TenantOwnedMixin, db.Model):
         Index("ix_deadlines_tenant_id_cooperation", "tenant_id", "cooperation_id"),
         # the sweep's index: open deadlines by due instant, across tenants (system scope)
         Index("ix_deadlines_open_due_at", "due_at", postgresql_where=text("status = 'open'")),
+        Index(
+            "ix_deadlines_tenant_id_jadwal",
+            "tenant_id",
+            "cooperation_id",
+            "jadwal",
+            postgresql_where=text("jadwal is not null"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -53,3 +61,6 @@ class Deadline(TenantOwnedMixin, db.Model):
     )
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # a schedule of the running cooperation (rulebook ``jadwal``), not bound to a stage
+    jadwal: Mapped[str | None] = mapped_column(String(40))
+    period: Mapped[str | None] = mapped_column(String(20))  # e.g. "2027" or "2027-07-15"

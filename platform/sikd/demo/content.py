@@ -98,6 +98,12 @@ def _preparation_fields(kind: str, doc: _Doc) -> dict[str, Any] | None:
             "manfaat": th.manfaat,
             "kesimpulan": f"Kerja sama dengan {mitra} sejalan dengan RPJMD dan layak dilanjutkan dengan penandatanganan Pernyataan Kehendak Kerja Sama.",
         }
+    if kind == "surat_tanggapan_kemlu":  # PMDN25 tahap 3: koordinasi with Menlu before the LoI
+        return {
+            "nomor_surat": f"B-{story.coop_id or 0:04d}/KS/{today.year}",
+            "tanggal_surat": today.isoformat(),
+            "isi_tanggapan": f"Kementerian Luar Negeri tidak berkeberatan atas rencana Pernyataan Kehendak dengan {mitra}.",
+        }
     if kind == "loi":
         return {
             "judul": f"Pernyataan Kehendak Kerja Sama (Letter of Intent) {d.title}",

@@ -31,6 +31,7 @@ from typing import IO, Any
 from flask import current_app
 from sqlalchemy import func, select
 
+from sikd.core import clock as app_clock
 from sikd.core.extensions import db
 from sikd.core.storage import ReadableStream, get_storage
 from sikd.documents.contents import validate_contents
@@ -192,6 +193,7 @@ def upload_document(
                 storage_key=key,
                 storage_version_id=stored.version_id,
                 uploaded_by=uploaded_by,
+                uploaded_at=app_clock.now(),  # the app's clock, like every other instant
                 fields=fields,
                 signature=signature,
             )

@@ -64,6 +64,8 @@ def rule_nodes(data: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
             for di, d in enumerate(deadlines_of(stage)):
                 suffix = "" if isinstance(stage.get("deadline"), Mapping) else f"[{di}]"
                 out.append((f"{sp}.deadline{suffix}", d))
+    for jid, jadwal in (data.get("jadwal") or {}).items():
+        out.append((f"jadwal.{jid}", jadwal))
     return out
 
 

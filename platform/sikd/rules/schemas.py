@@ -252,6 +252,38 @@ class ProcessSchema(_Base):
     locked = mf.Boolean()
 
 
+JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun")
+JADWAL_EXPIRIES = ("terlambat", "berakhir")
+COOPERATION_TYPES = tuple(COOPERATION_SUBTYPES)
+
+
+class SpanSchema(_Base):
+    amount = mf.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    unit = mf.String(required=True, validate=_one_of(UNITS))
+
+
+class FulfilledBySchema(_Base):
+    actions = _idents()
+    documents = _idents()
+
+
+class JadwalSchema(_Base):
+    """A schedule of a running cooperation (FORMAT.md, ``jadwal``)."""
+
+    label = _str(True, _NONEMPTY)
+    types = mf.List(mf.String(validate=_one_of(COOPERATION_TYPES)), required=True)
+    anchor = mf.String(required=True, validate=_one_of(JADWAL_ANCHORS))
+    amount = mf.Integer(required=True, strict=True, validate=_NONNEG)
+    unit = mf.String(required=True, validate=_one_of(UNITS))
+    before = mf.Boolean()
+    every = mf.Nested(SpanSchema)  # repeats while the cooperation runs
+    on_expiry = mf.String(required=True, validate=_one_of(JADWAL_EXPIRIES))
+    fulfilled_by = mf.Nested(FulfilledBySchema)
+    roles = mf.List(mf.String(), required=True, validate=_NONEMPTY)
+    reminders = mf.List(mf.Nested(ReminderSchema))
+    basis = _str(True)
+
+
 class ObjekSchema(_Base):
     code = _ident()
     label = _str(True, _NONEMPTY)
@@ -275,6 +307,7 @@ class RulebookSchema(_Base):
     processes = mf.Dict(
         keys=mf.String(validate=_IDENT), values=mf.Nested(ProcessSchema), required=True
     )
+    jadwal = mf.Dict(keys=mf.String(validate=_IDENT), values=mf.Nested(JadwalSchema))
 
 
 # ---- variant (patch) files

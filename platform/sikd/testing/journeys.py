@@ -38,13 +38,15 @@ def stage_of(p, coop_id):
 def to_gubernur_with_rencana(p, kinds, today):
     """Prakarsa → … → the rencana lands with the Jawa Barat Gubernur verifier.
 
-    ``p`` maps opd, tkksd, walikota, dprd (Kota Bekasi) and sekjen (Kemendagri) to API users."""
+    ``p`` maps opd, tkksd, walikota, dprd (Kota Bekasi), sekjen (Kemendagri) and kemlu to API
+    users."""
     created = p["opd"].post("/api/v1/cooperations", json=SISTER_CITY)
     assert created.status_code == 201, created.get_json()
     cid = created.get_json()["id"]
     p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
     p["walikota"].act(cid, "sepakat", kinds, today)
     p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
+    p["kemlu"].act(cid, "beri_tanggapan_kemlu", kinds, today)
     p["walikota"].act(cid, "loi_ditandatangani", kinds, today)
     p["opd"].act(cid, "ajukan_telaah", kinds, today)
     p["tkksd"].act(cid, "ajukan_ke_dprd", kinds, today)
