@@ -110,8 +110,8 @@ def inbox(user: User) -> list[dict[str, Any]]:
 
 def timeline(coop: Cooperation) -> dict[str, Any]:
     return {
-        "events": events_of(coop.id),
-        "hops": hops_of(coop.id),
-        "deadlines": deadlines_of(coop.id),
-        "decisions": decisions_of(coop.id),
+        "events": events_of(coop.id, coop.tenant_id),
+        "hops": hops_of(coop.id, coop.tenant_id),
+        "deadlines": deadlines_of(coop.id, coop.tenant_id),
+        "decisions": decisions_of(coop.id, coop.tenant_id),
     }

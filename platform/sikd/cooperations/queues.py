@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from sikd.accounts.pages import roles_required
+from sikd.cooperations.access import visibility_filter
 from sikd.cooperations.actions import available_actions
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import bp, by_deadline, rows_of
@@ -51,7 +52,9 @@ def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
     direct_coops = {
         c.id: c
         for c in db.session.scalars(
-            select(Cooperation).where(Cooperation.id.in_([h.cooperation_id for h in direct]))
+            select(Cooperation).where(
+                visibility_filter(), Cooperation.id.in_([h.cooperation_id for h in direct])
+            )
         )
     }
     row_errors = row_errors or {}
@@ -98,6 +101,7 @@ def national():
             func.sum(case((Cooperation.flags.contains(["dormant"]), 1), else_=0)),
         )
         .join(owner, owner.id == Cooperation.tenant_id)
+        .where(visibility_filter())
         .group_by(provinsi_id)
     ).all()
     names = {
@@ -127,7 +131,7 @@ def national():
             func.count(Cooperation.id),
             func.sum(case((overdue, 1), else_=0)),
         )
-        .where(running)
+        .where(running, visibility_filter())
         .group_by(Cooperation.process, Cooperation.stage, Cooperation.rulebook_version_id)
     ).all()
     versions = {

@@ -18,6 +18,7 @@ from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.rules.calendar import WorkingCalendar
 from sikd.tenancy.models import TIMEZONES
+from sikd.tenancy.scope import owned_by
 from sikd.workflow.types import DeadlineSpec, Reminder
 
 # Every deadline reminds its holder one working day before and on the day; the rulebook's
@@ -174,9 +175,12 @@ def open_due_at(coop_ids: Iterable[int], stage_of: dict[int, str]) -> dict[int, 
     return out
 
 
-def deadlines_of(coop_id: int) -> list[Deadline]:
+def deadlines_of(coop_id: int, tenant_id: int) -> list[Deadline]:
+    """The deadlines of a cooperation the caller may see (owner's tenant and its id)."""
     return list(
         db.session.scalars(
-            select(Deadline).where(Deadline.cooperation_id == coop_id).order_by(Deadline.due_at)
+            select(Deadline)
+            .where(owned_by(Deadline, tenant_id), Deadline.cooperation_id == coop_id)
+            .order_by(Deadline.due_at)
         )
     )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sikd.core.extensions import db
 from sikd.routing.models import RoutingHop
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+from sikd.tenancy.scope import owned_by
 
 ROUTED_DIRECTLY = "routed_directly"
 
@@ -89,11 +90,12 @@ def last_direct_route(coop_id: int) -> RoutingHop | None:
     )
 
 
-def hops_of(coop_id: int) -> list[RoutingHop]:
+def hops_of(coop_id: int, tenant_id: int) -> list[RoutingHop]:
+    """The hops of a cooperation the caller may see (owner's tenant and its id)."""
     return list(
         db.session.scalars(
             select(RoutingHop)
-            .where(RoutingHop.cooperation_id == coop_id)
+            .where(owned_by(RoutingHop, tenant_id), RoutingHop.cooperation_id == coop_id)
             .order_by(RoutingHop.received_at, RoutingHop.id)
         )
     )
