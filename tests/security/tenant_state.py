@@ -30,7 +30,7 @@ def fingerprint(owner_engine, tenant_id: int, tables: list[str]) -> dict[str, st
     with owner_engine.begin() as conn:
         conn.execute(text("select set_config('sikd.scope', 'system', true)"))
         rows = conn.execute(text(" union all ".join(parts)), {"tid": tenant_id})
-        return dict(rows.tuples())
+        return dict(rows.all())
 
 
 def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:

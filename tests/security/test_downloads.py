@@ -43,7 +43,9 @@ def uploaded(cast, kinds, app_ctx):
 
 
 def _downloads(owner_engine, tenant) -> int:
-    return sum(a == "document.downloaded" for a, _ in audit_actions(owner_engine, tenant("32.75").id))
+    return sum(
+        a == "document.downloaded" for a, _ in audit_actions(owner_engine, tenant("32.75").id)
+    )
 
 
 def assert_attachment_named(header: str) -> None:
