@@ -298,7 +298,7 @@ def run_matrix(
             response = client.open(path, method=case.method, headers=headers, **body)
             requests += 1
             after = fingerprint(owner_engine, world.bekasi_id, tables)
-            text_body = response.get_data(as_text=True)
+            raw_body = response.get_data()  # bytes: some routes answer with a PDF or an image
             where = f"[{mode}] {caller.role} {case.method} {path} → {response.status_code}"
             if response.status_code >= 500:
                 leaks.append(f"{where}: server error")
@@ -306,7 +306,7 @@ def run_matrix(
                 leaks.append(f"{where}: expected 404 (or 403 before any object)")
             if case.method != "GET" and response.status_code == 400 and not case.api:
                 leaks.append(f"{where}: refused before reaching the object (CSRF?)")
-            shown = [m for m in markers if m in text_body]
+            shown = [m for m in markers if m.encode() in raw_body]
             if shown:
                 leaks.append(f"{where}: shows {shown}")
             if changed(before, after):
