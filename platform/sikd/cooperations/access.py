@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from sikd.accounts.models import User
 from sikd.cooperations.models import Cooperation, CooperationAccess
 from sikd.core.errors import NotFound
 from sikd.core.extensions import db
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
-from sikd.tenancy.scope import current_tenant_id, is_system_scope, system_scope
+from sikd.tenancy.scope import current_tenant_id, is_system_scope, owned_by, system_scope
 from sikd.workflow.types import Actor
 
 NOT_VISIBLE = "Kerja sama tidak ditemukan atau tidak dapat Anda lihat."
@@ -51,7 +51,14 @@ def visibility_filter(tenant_id: int | None = None):
         CooperationAccess.cooperation_id == Cooperation.id,
         CooperationAccess.tenant_id == tenant_id,
     )
-    return or_(Cooperation.tenant_id == tenant_id, granted)
+    return or_(owned_by(Cooperation, tenant_id), granted)
+
+
+def of_cooperation(model, coop: Cooperation):
+    """The app-side filter for a row that belongs to a cooperation the caller was allowed to see
+    (stage events, hops, deadlines, decisions, documents): the owner's tenant and that
+    cooperation; ``tenant_id`` first, as in every composite index."""
+    return and_(owned_by(model, coop.tenant_id), model.cooperation_id == coop.id)
 
 
 def visible_query():

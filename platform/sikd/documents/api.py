@@ -11,14 +11,14 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sikd.cooperations.access import actor_level, get_visible
+from sikd.cooperations.access import actor_level, get_visible, of_cooperation
 from sikd.cooperations.history import record_on_cooperation
 from sikd.core.api import api_login_required, cooperation_error, error_response
 from sikd.core.errors import AppError, upload_limit_message
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
 from sikd.documents.contents import ContentsRefused
-from sikd.documents.models import Document, DocumentVersion
+from sikd.documents.models import Document
 from sikd.documents.services import (
     DocumentNotFound,
     DocumentRefused,
@@ -31,9 +31,11 @@ from sikd.documents.uploads import (
     request_cooperation_letter,
     send_version,
     store_upload,
+    visible_document,
+    visible_version,
 )
 from sikd.documents.validation import UploadRefused
-from sikd.tenancy.scope import tenant_scope
+from sikd.tenancy.scope import scoped, tenant_scope
 
 blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
 
@@ -90,7 +92,9 @@ class CooperationDocuments(MethodView):
     def get(self, coop_id):
         coop = get_visible(coop_id)
         docs = db.session.scalars(
-            select(Document).where(Document.cooperation_id == coop.id).order_by(Document.created_at)
+            select(Document)
+            .where(of_cooperation(Document, coop))
+            .order_by(Document.created_at, Document.id)
         ).all()
         return {"items": [document_dict(d) for d in docs]}
 
@@ -146,13 +150,8 @@ class Supersede(MethodView):
 
     def post(self, doc_id):
         """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
-        doc = db.session.get(Document, doc_id)
-        if doc is None or doc.cooperation_id is None:
-            return error_response(
-                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
-            )
         try:
-            coop = get_visible(doc.cooperation_id)
+            doc, coop = visible_document(doc_id)
             if actor_level(current_user.tenant, coop) != "own":
                 raise AppError(
                     "role_not_allowed",
@@ -161,7 +160,14 @@ class Supersede(MethodView):
                 )
             reason = (request.get_json(silent=True) or {}).get("reason", "")
             with tenant_scope(coop.tenant_id):
-                supersede_document(coop.tenant_id, doc.id, reason, current_user.id, commit=False)
+                supersede_document(
+                    coop.tenant_id,
+                    doc.id,
+                    reason,
+                    current_user.id,
+                    cooperation_id=coop.id,
+                    commit=False,
+                )
             record_on_cooperation(
                 coop,
                 current_user,
@@ -224,7 +230,8 @@ class LetterStatus(MethodView):
         """Kemajuan pembuatan surat: queued → rendering → done (atau failed dengan alasannya)."""
         from sikd.documents.models import Letter
 
-        letter = db.session.get(Letter, letter_id)  # RLS: only the issuing tenant sees it
+        # only the issuing tenant sees it (app filter here, row-level security underneath)
+        letter = db.session.scalar(scoped(Letter).where(Letter.id == letter_id))
         if letter is None:
             return error_response(
                 "not_found", "Surat tidak ditemukan atau tidak dapat Anda lihat.", 404
@@ -241,17 +248,7 @@ class DownloadLink(MethodView):
 
     def get(self, doc_id, version_id):
         """Tautan unduh berumur pendek untuk Anda sendiri (default 5 menit)."""
-        version = db.session.scalar(
-            select(DocumentVersion).where(
-                DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
-            )
-        )
-        doc = db.session.get(Document, doc_id) if version is not None else None
-        if doc is None or doc.cooperation_id is None:
-            return error_response(
-                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
-            )
-        get_visible(doc.cooperation_id)
+        visible_version(doc_id, version_id)  # 404 unless its cooperation is visible
         return {
             "url": download_link(doc_id, version_id, current_user.id),
             "expires_in_seconds": link_seconds(),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sikd.core.extensions import db
 from sikd.routing.models import RoutingHop
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+from sikd.tenancy.scope import owned_by
 
 ROUTED_DIRECTLY = "routed_directly"
 
@@ -60,7 +61,7 @@ def _of(coop_id: int, tenant_id: int | None):
     """Hops of one cooperation; with its owner the (tenant_id, cooperation_id) index answers."""
     where = [RoutingHop.cooperation_id == coop_id]
     if tenant_id is not None:
-        where.append(RoutingHop.tenant_id == tenant_id)
+        where.append(owned_by(RoutingHop, tenant_id))
     return select(RoutingHop).where(*where)
 
 
