@@ -26,10 +26,9 @@ from sqlalchemy import text, true
 from sqlalchemy.engine import make_url
 
 from sikd.core import clock
-from tests.api_driver import PDF, ApiUser, fill_fields
-from tests.conftest import TEST_PASSWORD, login
-from tests.security.conftest import sister_city
-from tests.security.tenant_state import changed, fingerprint, tenant_tables
+from sikd.testing import PDF, TEST_PASSWORD, ApiUser, fill_fields, login
+from sikd.testing.security import sister_city
+from sikd.testing.tenant_state import changed, fingerprint, tenant_tables
 
 FOREIGN_TENANTS = ("33.72", "33", "KEMLU", "KEMENDAGRI")  # Surakarta, Jawa Tengah, the ministries
 

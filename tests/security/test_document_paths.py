@@ -15,10 +15,9 @@ import re
 import pytest
 
 from sikd.core import clock
-from tests.api_driver import PDF, fill_fields
-from tests.conftest import TEST_PASSWORD, login
-from tests.security.conftest import carry_to_kemlu, create
-from tests.security.tenant_state import audit_actions, changed, fingerprint, tenant_tables
+from sikd.testing import PDF, TEST_PASSWORD, fill_fields, login
+from sikd.testing.security import carry_to_kemlu, create
+from sikd.testing.tenant_state import audit_actions, changed, fingerprint, tenant_tables
 
 
 @pytest.fixture

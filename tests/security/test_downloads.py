@@ -16,10 +16,9 @@ from werkzeug.http import parse_options_header
 
 from sikd.core import clock
 from sikd.core.storage_local import LocalStorage
-from tests.api_driver import PDF
-from tests.conftest import TEST_PASSWORD, login
-from tests.security.conftest import create
-from tests.security.tenant_state import audit_actions
+from sikd.testing import PDF, TEST_PASSWORD, login
+from sikd.testing.security import create
+from sikd.testing.tenant_state import audit_actions
 
 NAME = "Naskah – Jepang 東京.pdf"
 
