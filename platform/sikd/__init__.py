@@ -110,11 +110,12 @@ def _page_blueprints() -> list:
 def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
+    from sikd.cooperations.domestic_api import blp as domestic
     from sikd.documents.api import blp as documents
     from sikd.notifications.api import blp as notifications
     from sikd.rules.api import blp as rules
 
-    return [auth, cooperations, documents, rules, notifications]
+    return [auth, cooperations, domestic, documents, rules, notifications]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:

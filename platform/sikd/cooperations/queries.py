@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sikd.accounts.models import User
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
-from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -97,7 +97,7 @@ def inbox(user: User) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         visible_query().where(
             Cooperation.holder_tenant_id == user.tenant_id,
-            Cooperation.status == CooperationStatus.BERJALAN,
+            Cooperation.status.in_(ACTIVE_STATUSES),
         )
     ).all()
     mine = [c for c in rows if set(rules_of(c).roles_of(c.process, c.stage)) & set(user.roles)]

@@ -17,6 +17,7 @@ from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
 from sikd.cooperations.state import engine_state, rulebook_of, rules_of
+from sikd.cooperations.terms import end_terms
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
@@ -31,6 +32,7 @@ class SweepResult:
     fired: list[str] = field(default_factory=list)
     obsolete: int = 0
     reminders: int = 0
+    ended: list[str] = field(default_factory=list)  # cooperations whose term ran out
 
 
 def sweep_deadlines(now: datetime | None = None, batch: int = 100) -> SweepResult:
@@ -48,6 +50,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 100) -> SweepResul
             db.session.commit()
         _send_reminders(now, result)
         db.session.commit()
+    result.ended = end_terms(now)
     return result
 
 

@@ -1,0 +1,63 @@
+"""Shared by the domestic cooperation tests: users of several daerah driving the HTTP API."""
+
+from __future__ import annotations
+
+from sikd.rules import effective_rulebook
+from tests.api_driver import ApiUser
+from tests.conftest import TEST_PASSWORD
+
+
+class Cast:
+    """``cast("32.75", "tkksd")``: one API user per (daerah, role), made on first use."""
+
+    def __init__(self, client, make_user):
+        self.client, self.make_user, self.users = client, make_user, {}
+
+    def __call__(self, code: str, role: str) -> ApiUser:
+        key = (code, role)
+        if key not in self.users:
+            self.users[key] = ApiUser(self.client, self.make_user(code, [role]), TEST_PASSWORD)
+        return self.users[key]
+
+
+def kinds_of(code: str) -> dict:
+    return effective_rulebook(code).as_dict()["document_kinds"]
+
+
+def ksdd(partner_code: str | None, title: str, **extra) -> dict:
+    body = {
+        "type": "KSDD",
+        "subtype": "sukarela",
+        "title": title,
+        "partner_name": "",
+        "partner_kind": "pemerintah_daerah",
+        "prakarsa_origin": "daerah",
+    }
+    if partner_code:
+        body["partner_tenant_code"] = partner_code
+    body.update(extra)
+    return body
+
+
+def detail(user: ApiUser, coop_id: int):
+    return user.get(f"/api/v1/cooperations/{coop_id}")
+
+
+def stage(user: ApiUser, coop_id: int) -> str:
+    response = detail(user, coop_id)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["stage"]
+
+
+def inbox_ids(user: ApiUser) -> list[int]:
+    body = user.get("/api/v1/inbox").get_json()
+    return [i["cooperation"]["id"] for i in body["items"]]
+
+
+def set_fact(user: ApiUser, coop_id: int, fact: str, value: bool = True, expect: int = 200):
+    response = user.post(
+        f"/api/v1/cooperations/{coop_id}/facts",
+        json={"fact": fact, "value": value, "alasan": "Belum dianggarkan dalam APBD 2026."},
+    )
+    assert response.status_code == expect, response.get_json()
+    return response.get_json()
