@@ -61,3 +61,35 @@ def set_fact(user: ApiUser, coop_id: int, fact: str, value: bool = True, expect:
     )
     assert response.status_code == expect, response.get_json()
     return response.get_json()
+
+
+def ksdpk(title: str, subtype: str = "pelayanan_publik", **extra) -> dict:
+    body = {
+        "type": "KSDPK",
+        "subtype": subtype,
+        "title": title,
+        "partner_name": "PT Cahaya Terang Nusantara",
+        "partner_kind": "badan_usaha",
+        "prakarsa_origin": "daerah",
+    }
+    body.update(extra)
+    return body
+
+
+def ksdpk_to_pelaksanaan(cast, code: str, kinds: dict, today, body: dict | None = None) -> int:
+    """A KSDPK of ``code`` with one candidate from persiapan to pelaksanaan (Pasal 37-47)."""
+    created = cast(code, "opd").post("/api/v1/cooperations", json=body or ksdpk("PJU LED"))
+    assert created.status_code == 201, created.get_json()
+    cid = created.get_json()["id"]
+    cast(code, "opd").act(cid, "ajukan_kak", kinds, today)
+    cast(code, "tkksd").act(cid, "setujui", kinds, today)
+    cast(code, "kepala_daerah").act(cid, "kirim_penawaran", kinds, today)
+    cast(code, "tkksd").act(cid, "diterima", kinds, today)
+    cast(code, "tkksd").act(cid, "disepakati", kinds, today)
+    cast(code, "kepala_daerah").act(cid, "tandatangani", kinds, today)
+    cast(code, "opd").act(cid, "ajukan_pembahasan", kinds, today)
+    cast(code, "tkksd").act(cid, "disepakati", kinds, today)
+    cast(code, "kepala_daerah").act(cid, "tandatangani", kinds, today)
+    cast(code, "tkksd").act(cid, "catat", kinds, today)
+    assert stage(cast(code, "tkksd"), cid) == "pelaksanaan"
+    return cid
