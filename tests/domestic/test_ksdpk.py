@@ -71,7 +71,7 @@ def test_three_candidates_scored_on_three_criteria_pick_the_top_one_pasal_39(cas
     _score(tim, cid, "CV Sinar Kota", "harga", 50, expect=422)
     _score(tim, cid, "CV Sinar Kota", "komitmen", 101, expect=422)
     for candidate, values in list(SCORES.items())[:2]:
-        for criterion, value in zip(("bonafiditas", "pengalaman", "komitmen"), values):
+        for criterion, value in zip(("bonafiditas", "pengalaman", "komitmen"), values, strict=True):
             _score(tim, cid, candidate, criterion, value)
     _score(tim, cid, "CV Sinar Kota", "bonafiditas", 60)
     # not every candidate scored on every criterion yet: no choice can be made
@@ -94,7 +94,11 @@ def test_three_candidates_scored_on_three_criteria_pick_the_top_one_pasal_39(cas
     assert result["ranking"][0]["total"] == 255
     assert result["ranking"][0]["scores"]["pengalaman"]["note"].startswith("Catatan")
     wrong = tim.act(
-        cid, "tetapkan_mitra", kinds, today, {"mitra_terpilih": "PT Lampu Hemat Indonesia"},
+        cid,
+        "tetapkan_mitra",
+        kinds,
+        today,
+        {"mitra_terpilih": "PT Lampu Hemat Indonesia"},
         expect=422,
     )
     assert "PT Cahaya Terang Nusantara" in wrong["message"]

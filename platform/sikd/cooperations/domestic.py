@@ -14,6 +14,7 @@ from typing import Any
 
 from sikd.accounts.models import User
 from sikd.cooperations import selection
+from sikd.cooperations.access import grant, parent_provinsi
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.partners import number_for_partner, record_for_partner
 from sikd.notifications.services import add_notification, notifications_for
@@ -62,6 +63,8 @@ def _partner_side(
         return
     to_label = rules.label_of(coop.process, decision.to_stage)
     if decision.hop is not None and decision.hop.to_level == "partner":
+        # the partner's Gubernur supervises its kab/kota's side too (Permendagri 23/2009 Pasal 3)
+        grant(coop, parent_provinsi(coop.partner_tenant), "provinsi", now)
         number_for_partner(coop, now)
         record_for_partner(
             coop,

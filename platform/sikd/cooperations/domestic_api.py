@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from sikd.cooperations import selection
+from sikd.cooperations import selection, supervision
 from sikd.cooperations.access import get_visible
 from sikd.cooperations.api import CooperationOut
 from sikd.cooperations.domestic import received_reports
@@ -19,6 +19,7 @@ from sikd.cooperations.partners import (
     settable_facts,
 )
 from sikd.cooperations.state import rules_of
+from sikd.core import clock
 from sikd.core.api import api_login_required
 
 blp = Blueprint("domestic", __name__, description="Kerja sama dalam negeri (KSDD/KSDPK)")
@@ -125,3 +126,108 @@ class ReceivedReports(MethodView):
     def get(self):
         """Laporan pelaksanaan yang disampaikan kepada instansi Anda (Pasal 33(2))."""
         return {"items": received_reports(current_user)}
+
+
+class QueueArgs(Schema):
+    phase = fields.String(load_default=None, metadata={"description": "penjajakan … pengakhiran"})
+    year = fields.Integer(load_default=None)
+
+
+class NoteBody(Schema):
+    kind = fields.String(required=True, metadata={"description": "pembinaan | temuan | ..."})
+    text = fields.String(required=True, validate=validate.Length(max=4000))
+
+
+class ReportBody(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    period = fields.String(load_default=None, validate=validate.Length(max=40))
+    summary = fields.String(required=True, validate=validate.Length(max=8000))
+
+
+def _note_dict(note) -> dict:
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "phase": note.phase,
+        "text": note.text,
+        "at": note.at.isoformat(),
+    }
+
+
+@blp.route("/supervision")
+class SupervisionQueue(MethodView):
+    decorators = [api_login_required]
+
+    @blp.arguments(QueueArgs, location="query")
+    def get(self, args):
+        """Antrean pembinaan dan pengawasan KSDD/KSDPK menurut tahap (Permendagri 23/2009)."""
+        items = supervision.queue(current_user, args["phase"], args["year"])
+        return {
+            "phases": supervision.PHASES,
+            "basis": supervision.BASIS,
+            "items": [
+                {
+                    "cooperation": CooperationOut().dump(i["cooperation"]),
+                    "phase": i["phase"],
+                    "notes": [_note_dict(n) for n in i["notes"]],
+                }
+                for i in items
+            ],
+        }
+
+
+@blp.route("/supervision/cooperations/<int:coop_id>/notes")
+class SupervisionNotes(MethodView):
+    decorators = [api_login_required]
+
+    def get(self, coop_id):
+        """Catatan pembinaan, temuan, dan permintaan keterangan atas kerja sama ini."""
+        coop = get_visible(coop_id)
+        return {"items": [_note_dict(n) for n in supervision.notes_of(coop)]}
+
+    @blp.arguments(NoteBody)
+    def post(self, body, coop_id):
+        """Catat pembinaan, temuan, atau minta keterangan; daerah yang diawasi diberi tahu."""
+        note = supervision.add_note(current_user, coop_id, body["kind"], body["text"])
+        return _note_dict(note), 201
+
+
+@blp.route("/supervision/reports")
+class SupervisionReports(MethodView):
+    decorators = [api_login_required]
+
+    def get(self):
+        """Laporan pembinaan dan pengawasan yang Anda kirim atau terima."""
+        return {
+            "items": [
+                {
+                    "id": r.id,
+                    "year": r.year,
+                    "period": r.period,
+                    "summary": r.summary,
+                    "items": r.items,
+                    "from_tenant_id": r.tenant_id,
+                    "at": r.at.isoformat(),
+                }
+                for r in supervision.reports_for(current_user)
+            ]
+        }
+
+    @blp.arguments(ReportBody)
+    def post(self, body):
+        """Susun dan sampaikan laporan Gubernur kepada Menteri Dalam Negeri (Pasal 13)."""
+        report = supervision.submit_report(
+            current_user, body["year"], body["period"], body["summary"]
+        )
+        return {"id": report.id, "period": report.period, "items": report.items}, 201
+
+
+@blp.route("/supervision/report-draft")
+class SupervisionReportDraft(MethodView):
+    decorators = [api_login_required]
+
+    @blp.arguments(QueueArgs, location="query")
+    def get(self, args):
+        """Isi laporan berkala sebelum disampaikan: kerja sama yang diawasi dan catatannya."""
+        year = args["year"] or clock.now().year
+        return {"year": year, "items": supervision.report_items(current_user, year)}
