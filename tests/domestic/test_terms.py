@@ -113,3 +113,23 @@ def test_term_end_makes_it_berakhir_and_the_pengakhiran_needs_the_checklist(cast
     assert {"inventarisasi_barang", "pemenuhan_kewajiban"} <= {f["name"] for f in fields}
     kepala.act(cid, "tetapkan_berakhir", kinds, today)
     assert detail(kepala, cid).get_json()["status"] == "selesai"
+
+
+def test_internal_report_is_scheduled_every_six_months_pasal_33_1(cast, app_ctx):
+    """Pasal 33(1) (48 for KSDPK): the Perangkat Daerah reports to the Kepala Daerah
+    periodically; the period (6 bulan, an ambiguity of the Perwal decided in the rulebook) is
+    opened as a reminder when pelaksanaan starts."""
+    kinds, today = kinds_of(BEKASI), date.today()
+    cid = ksdpk_to_pelaksanaan(cast, BEKASI, kinds, today)
+    with system_scope():
+        rows = db.session.scalars(
+            select(Deadline).where(
+                Deadline.cooperation_id == cid,
+                Deadline.stage == "pelaksanaan",
+                Deadline.status == DeadlineStatus.OPEN,
+            )
+        ).all()
+    periodic = [r for r in rows if "33(1)" in r.spec["basis"]]
+    assert len(periodic) == 1
+    assert periodic[0].spec["amount"] == 6 and periodic[0].spec["unit"] == "bulan"
+    assert periodic[0].spec["on_expiry"] == "remind"
