@@ -79,8 +79,17 @@ def test_partner_refuses_with_reasons_or_counter_proposes_pasal_24(cast, kinds, 
     bupati = cast(BOGOR, "kepala_daerah")
     no_reason = bupati.post(f"/api/v1/cooperations/{cid}/actions/tolak", json={"inputs": {}})
     assert no_reason.status_code == 422 and no_reason.get_json()["code"] == "reason_required"
-    bupati.act(cid, "usulkan_perubahan", kinds, today, {"alasan": "Usulan balik: lingkup diperluas ke hulu."})
+    bupati.act(
+        cid,
+        "usulkan_perubahan",
+        kinds,
+        today,
+        {"alasan": "Usulan balik: lingkup diperluas ke hulu."},
+    )
     assert stage(cast(BEKASI, "tkksd"), cid) == "penawaran"
+    hops = cast(BEKASI, "tkksd").get(f"/api/v1/cooperations/{cid}/timeline").get_json()["hops"]
+    returned = [h for h in hops if h["outcome"] == "returned"]
+    assert returned[0]["holder"]["code"] == BOGOR and "hulu" in returned[0]["note"]
     cast(BEKASI, "kepala_daerah").act(cid, "kirim_penawaran", kinds, today)
     bupati.act(cid, "tolak", kinds, today, {"alasan": "Belum menjadi prioritas RKPD 2026."})
     assert detail(bupati, cid).get_json()["status"] == "ditolak"
