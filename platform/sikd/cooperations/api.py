@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from sikd.cooperations.access import get_visible
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.create import NewCooperation, create_cooperation
+from sikd.cooperations.domestic import received_reports
 from sikd.cooperations.models import TYPES, Cooperation
 from sikd.cooperations.queries import (
     COUNT_CAP,
@@ -26,7 +27,8 @@ class CooperationCreate(Schema):
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
     subtype = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=3, max=300))
-    partner_name = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    # may stay empty when ``partner_tenant_code`` names the partner daerah (KSDD)
+    partner_name = fields.String(load_default="", validate=validate.Length(max=300))
     partner_kind = fields.String(required=True, validate=validate.Length(max=40))
     partner_country = fields.String(load_default=None, validate=validate.Length(equal=2))
     objek = fields.List(fields.String(), load_default=list)
@@ -41,6 +43,9 @@ class CooperationCreate(Schema):
     facts = fields.List(fields.String(), load_default=list)
     estimated_cost = fields.Integer(load_default=None, validate=validate.Range(min=0))
     benefit_note = fields.String(load_default=None)
+    partner_tenant_code = fields.String(
+        load_default=None, metadata={"description": "KSDD: kode daerah mitra dalam daftar"}
+    )
 
 
 class TenantRef(Schema):
@@ -70,6 +75,11 @@ class CooperationOut(Schema):
     holder_level = fields.String()
     holder_tenant = fields.Nested(TenantRef)
     tenant = fields.Nested(TenantRef)
+    partner_tenant = fields.Nested(TenantRef, allow_none=True)
+    partner_number = fields.String(allow_none=True)
+    term_start = fields.Date(allow_none=True)
+    term_end = fields.Date(allow_none=True)
+    term_extended_until = fields.Date(allow_none=True)
     version = fields.Integer()
     rulebook_hash = fields.Method("get_rulebook_hash")
     created_at = fields.DateTime()
@@ -289,4 +299,6 @@ class Inbox(MethodView):
                 }
                 for i in items
             ],
+            # external reports delivered to this tenant (Perwal 57/2023 Pasal 33(2))
+            "reports": received_reports(current_user),
         }

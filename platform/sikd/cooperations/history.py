@@ -123,7 +123,9 @@ def record_term(coop: Cooperation) -> None:
     _, fields = max(candidates, key=lambda c: c[0])
     if fields:
         coop.term_start = as_date(fields.get("tanggal_mulai_berlaku")) or coop.term_start
-        coop.term_end = as_date(fields.get("tanggal_berakhir")) or coop.term_end
+        written = as_date(fields.get("tanggal_berakhir"))
+        # an approved extension (cooperations.terms) outranks the date written in the naskah
+        coop.term_end = coop.term_extended_until or written or coop.term_end
 
 
 def summary(coop: Cooperation, decision: Decision, rules: Rulebook, from_stage: str) -> str:

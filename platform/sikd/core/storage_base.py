@@ -115,6 +115,8 @@ def content_disposition(filename: str) -> str:
     by werkzeug), so the S3 link and the streamed download carry the same, always valid header."""
     from werkzeug.http import dump_options_header
 
+    # a name is shown, never obeyed: control characters (CR/LF would split the header) go
+    filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "berkas"
     try:
         filename.encode("ascii")
     except UnicodeEncodeError:

@@ -27,6 +27,8 @@ UPLOAD_ROLES = {
     "provinsi": {"gubernur_verifier"},
     "kemendagri": {"sekjen_verifier", "sekjen_leader"},
     "kemlu": {"kemlu_reviewer"},
+    # the partner daerah of a KSDD files its own letters while it holds the cooperation
+    "partner": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd"},
 }
 
 

@@ -23,8 +23,11 @@ def tenant_by_code(code: str) -> Tenant | None:
     return db.session.scalar(select(Tenant).where(Tenant.code == code))
 
 
-def holder_tenant(level: str, owner: Tenant) -> Tenant:
-    """The tenant that holds a cooperation of ``owner`` at ``level`` of the route."""
+def holder_tenant(level: str, owner: Tenant, partner: Tenant | None = None) -> Tenant:
+    """The tenant that holds a cooperation of ``owner`` at ``level`` of the route (at
+    ``partner``: the partner daerah when it uses SIKD, else the owner, who records its answer)."""
+    if level == "partner":
+        return partner or owner
     if level == "provinsi":
         return owner.parent or owner
     if level == "kemendagri":
