@@ -92,6 +92,8 @@ def init_login(app: Flask) -> None:
         g.pop("api_token_auth", None)
         g.pop("login_failed", None)
         set_tenant(None)
+        if request.routing_exception is not None:
+            return None  # 404 or 405 (with Allow) for what is not served, before CSRF asks
         token_exchange = request.path == "/api/v1/auth/tokens"  # e-mail + password, no cookie used
         unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
         if _has_bearer() and not token_exchange:
