@@ -24,7 +24,34 @@ class VersionOut(Schema):
         allow_none=True,
         metadata={"description": "isi terstruktur"},
     )
+    signature = fields.Dict(
+        allow_none=True, metadata={"description": "hasil pemeriksaan tanda tangan elektronik"}
+    )
     download = fields.String(required=True, metadata={"description": "alamat unduh (API)"})
+
+
+class VersionDetailOut(VersionOut):
+    document_id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    current = fields.Boolean(required=True)
+    signature_text = fields.String(allow_none=True)
+
+
+class SignBody(Schema):
+    nik = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"label": "NIK penanda tangan", "description": "untuk layanan TTE"},
+    )
+    passphrase = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"label": "Passphrase TTE"},
+    )
 
 
 class DocumentOut(Schema):
