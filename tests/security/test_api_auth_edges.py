@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 from sikd.cooperations.models import Cooperation
 from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD, login
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser, login
+from sikd.testing.journeys import SISTER_CITY
 
 
 def cooperations(app) -> int:

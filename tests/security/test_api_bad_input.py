@@ -13,9 +13,8 @@ from datetime import date
 import pytest
 
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD, login
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser, login
+from sikd.testing.journeys import SISTER_CITY
 
 HUGE = 99999999999  # > 2**31 - 1: a DataError in PostgreSQL if it reached a query
 ENGLISH = re.compile(

@@ -29,8 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from sikd.accounts.services import issue_token
 from sikd.core.extensions import db
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
+from sikd.testing import TEST_PASSWORD, ApiUser
 
 # Examples per operation and mode: once with ids the fuzzer invents (nearly all unknown: 404,
 # or out of range), once with the ids of the cooperation, document and version that exist.
@@ -63,7 +62,7 @@ class FuzzTarget:
 @pytest.fixture
 def fuzz_target(app, client, make_user):
     """A TKKSD of Kota Bekasi holding one cooperation with one uploaded document."""
-    from tests.test_foreign_cooperation import SISTER_CITY
+    from sikd.testing.journeys import SISTER_CITY
 
     user = make_user("32.75", ["tkksd"])
     tkksd = ApiUser(client, user, TEST_PASSWORD)
