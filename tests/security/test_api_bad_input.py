@@ -141,6 +141,10 @@ def test_field_errors_are_indonesian_and_name_the_field(bekasi):
     errors = assert_error_body(paged, 422)["errors"]
     assert errors["query.per_page"] == ["Jumlah per halaman paling kecil 1 dan paling besar 200."]
     assert errors["query.year"] == ["Tahun harus berupa bilangan bulat."]
+    typo = tkksd.get("/api/v1/cooperations?stauts=berjalan")  # not silently unfiltered
+    assert assert_error_body(typo, 422)["errors"]["query.stauts"] == [
+        "Kolom ini tidak dikenal. Hapus dari permintaan; lihat /api/v1/docs."
+    ]
 
 
 def test_the_api_rate_limit_is_said_in_indonesian(client, make_user):

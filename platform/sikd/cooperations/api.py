@@ -59,7 +59,7 @@ def action_info_dict(info) -> dict:
 class Cooperations(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(ListArgs, location="query")
+    @blp.arguments(ListArgs, location="query", unknown=None)  # unknown names: 422
     @blp.response(200, CooperationPage)
     @documented_errors(blp, 401)
     def get(self, args):
@@ -190,7 +190,7 @@ class Timeline(MethodView):
 class Inbox(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(InboxArgs, location="query")
+    @blp.arguments(InboxArgs, location="query", unknown=None)  # unknown names: 422
     @blp.response(200, InboxOut)
     @documented_errors(blp, 401)
     def get(self, args):
