@@ -10,6 +10,9 @@ from sikd.core.config import Settings, load_settings
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    from sikd.core.api import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:id> 404s outside PostgreSQL's range
     if settings.database_url is None:
         raise RuntimeError(
             "SIKD_DATABASE_URL belum diisi. Jalankan lewat `make run` (basis data tertanam) "

@@ -13,10 +13,25 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from sikd.cooperations.access import actor_level, get_visible, of_cooperation
 from sikd.cooperations.history import record_on_cooperation
-from sikd.core.api import api_login_required, cooperation_error, error_response
+from sikd.core.api import (
+    api_login_required,
+    cooperation_error,
+    documented_errors,
+    error_response,
+)
 from sikd.core.errors import AppError, upload_limit_message
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
+from sikd.documents.api_schemas import (
+    DOWNLOAD_RESPONSES,
+    UPLOAD_BODY,
+    DocumentList,
+    DocumentOut,
+    LetterOut,
+    LetterRequest,
+    LinkOut,
+    SupersedeBody,
+)
 from sikd.documents.contents import ContentsRefused
 from sikd.documents.models import Document
 from sikd.documents.services import (
@@ -67,6 +82,19 @@ def document_dict(doc: Document) -> dict:
     }
 
 
+def _document_id(raw: str | None) -> int | None:
+    """The multipart ``document_id``: empty for a new document, else a positive id."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= 2**31 - 1:
+        raise AppError(
+            "invalid_input",
+            "Isian document_id harus nomor dokumen (bilangan bulat positif) atau dikosongkan.",
+            field_errors={"document_id": ["Nomor dokumen harus bilangan bulat positif."]},
+        )
+    return int(raw)
+
+
 def upload_error(exc: Exception):
     if isinstance(exc, AppError):
         return cooperation_error(exc)
@@ -89,7 +117,10 @@ def upload_error(exc: Exception):
 class CooperationDocuments(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, DocumentList)
+    @documented_errors(blp, 401, 404)
     def get(self, coop_id):
+        """Dokumen kerja sama ini dengan semua versinya."""
         coop = get_visible(coop_id)
         docs = db.session.scalars(
             select(Document)
@@ -98,6 +129,9 @@ class CooperationDocuments(MethodView):
         ).all()
         return {"items": [document_dict(d) for d in docs]}
 
+    @blp.doc(requestBody=UPLOAD_BODY)
+    @blp.response(201, DocumentOut)
+    @documented_errors(blp, 401, 403, 404, 413, 422, 503)
     def post(self, coop_id):
         """Unggah berkas (multipart: kind, file, fields = JSON isi terstruktur, document_id untuk versi baru)."""
         try:
@@ -119,7 +153,7 @@ class CooperationDocuments(MethodView):
                     422,
                     errors={"fields": ["JSON tidak sah."]},
                 )
-            doc_id = request.form.get("document_id", type=int)
+            doc_id = _document_id(request.form.get("document_id"))
             version = store_upload(
                 current_user,
                 coop,
@@ -132,13 +166,15 @@ class CooperationDocuments(MethodView):
         except Exception as exc:  # noqa: BLE001 - mapped to a JSON refusal or re-raised
             db.session.rollback()
             return upload_error(exc)
-        return document_dict(db.session.get(Document, version.document_id)), 201
+        return document_dict(db.session.get(Document, version.document_id))
 
 
 @blp.route("/documents/<int:doc_id>/versions/<int:version_id>/download")
 class Download(MethodView):
     decorators = [api_login_required]
 
+    @blp.doc(**DOWNLOAD_RESPONSES)
+    @documented_errors(blp, 401, 404, 503)
     def get(self, doc_id, version_id):
         """Unduh: izin diperiksa dulu (sama dengan izin melihat kerja samanya), lalu tautan singkat."""
         return send_version(doc_id, version_id)
@@ -148,7 +184,10 @@ class Download(MethodView):
 class Supersede(MethodView):
     decorators = [api_login_required]
 
-    def post(self, doc_id):
+    @blp.arguments(SupersedeBody)
+    @blp.response(200, DocumentOut)
+    @documented_errors(blp, 401, 403, 404)
+    def post(self, body, doc_id):
         """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
         try:
             doc, coop = visible_document(doc_id)
@@ -158,7 +197,7 @@ class Supersede(MethodView):
                     "Hanya instansi pemrakarsa yang dapat mengganti dokumennya.",
                     status=403,
                 )
-            reason = (request.get_json(silent=True) or {}).get("reason", "")
+            reason = body["reason"]
             with tenant_scope(coop.tenant_id):
                 supersede_document(
                     coop.tenant_id,
@@ -204,28 +243,32 @@ def letter_dict(letter) -> dict:
 class CooperationLetters(MethodView):
     decorators = [api_login_required]
 
-    def post(self, coop_id):
+    @blp.arguments(LetterRequest)
+    @blp.response(202, LetterOut)
+    @documented_errors(blp, 401, 403, 404)
+    def post(self, body, coop_id):
         """Buat surat dari templat (nomor dari urutan tahunan instansi Anda); dirender oleh pekerja."""
-        body = request.get_json(silent=True) or {}
         try:
             coop = get_visible(coop_id)
             letter = request_cooperation_letter(
                 current_user,
                 coop,
-                body.get("kind", ""),
-                body.get("context") or {},
-                body.get("fmt", "pdf"),
+                body["kind"],
+                body["context"],
+                body["fmt"],
             )
         except DocumentRefused as exc:
             db.session.rollback()
             return error_response(exc.code, exc.message, 422)
-        return letter_dict(letter), 202
+        return letter_dict(letter)
 
 
 @blp.route("/letters/<int:letter_id>")
 class LetterStatus(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, LetterOut)
+    @documented_errors(blp, 401, 404)
     def get(self, letter_id):
         """Kemajuan pembuatan surat: queued → rendering → done (atau failed dengan alasannya)."""
         from sikd.documents.models import Letter
@@ -246,6 +289,8 @@ class LetterStatus(MethodView):
 class DownloadLink(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, LinkOut)
+    @documented_errors(blp, 401, 404)
     def get(self, doc_id, version_id):
         """Tautan unduh berumur pendek untuk Anda sendiri (default 5 menit)."""
         visible_version(doc_id, version_id)  # 404 unless its cooperation is visible

@@ -38,6 +38,7 @@ def carry_to_kemlu(p, kinds, today, title: str) -> int:
     p["tkksd"].act(cid, "lanjut_penjajakan", kinds, today)
     p["walikota"].act(cid, "sepakat", kinds, today)
     p["sekjen"].act(cid, "beri_tanggapan", kinds, today)
+    p["kemlu"].act(cid, "beri_tanggapan_kemlu", kinds, today)
     p["walikota"].act(cid, "loi_ditandatangani", kinds, today)
     p["opd"].act(cid, "ajukan_telaah", kinds, today)
     p["tkksd"].act(cid, "ajukan_ke_dprd", kinds, today)
