@@ -1,0 +1,112 @@
+"""No lost letters: a letter whose rendering failed is retried by RQ with backoff, and a letter
+still not done after a grace period with no job on its way is enqueued again by the relay —
+without ever filing a second document.
+
+Found by the outside test: no retry was configured for letter jobs, and a log line promised a
+catch-up that did not exist. Letters are requested through the API and rendered by an RQ worker
+into documents on moto's S3 server.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from sikd.core.extensions import db
+from tests.api_driver import ApiUser
+from tests.conftest import TEST_PASSWORD
+from tests.jobs.conftest import job_status, move_clock, release_retries, run_jobs
+from tests.test_documents_services import start_moto, stop_moto
+from tests.test_foreign_cooperation import SISTER_CITY
+
+CONTEXT = {
+    "tujuan": "Ketua DPRD Kota Bekasi",
+    "penandatangan": {"jabatan": "Wali Kota Bekasi", "nama": "Nama Wali Kota"},
+}
+
+
+@pytest.fixture
+def tkksd(client, make_user):
+    user = ApiUser(client, make_user("32.75", ["tkksd"]), TEST_PASSWORD)
+    user.cid = user.post("/api/v1/cooperations", json=SISTER_CITY).get_json()["id"]
+    return user
+
+
+def request_letter(tkksd) -> dict:
+    response = tkksd.post(
+        f"/api/v1/cooperations/{tkksd.cid}/letters",
+        json={"kind": "surat_permohonan_dprd", "context": CONTEXT},
+    )
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()
+
+
+def letter(tkksd, letter_id: int) -> dict:
+    return tkksd.get(f"/api/v1/letters/{letter_id}").get_json()
+
+
+def documents_filed(app) -> int:
+    from sikd.documents.models import Document
+    from sikd.tenancy.scope import system_scope
+
+    with app.app_context(), system_scope():
+        count = db.session.scalar(select(func.count()).select_from(Document))
+        db.session.commit()
+        return count
+
+
+def relay(app) -> int:
+    from sikd.documents.tasks import relay_pending_letters
+
+    with app.app_context():
+        return relay_pending_letters()
+
+
+def test_a_letter_whose_rendering_failed_is_retried(app, tkksd, moto_s3):
+    from sikd.documents.issuing import letter_job_id
+
+    asked = request_letter(tkksd)
+    port = stop_moto(moto_s3)
+    try:
+        run_jobs(app, "documents")
+    finally:
+        start_moto(moto_s3, port)
+    failed = letter(tkksd, asked["id"])
+    assert failed["status"] == "failed" and "Penyimpanan berkas" in failed["error"]
+    assert job_status(app, letter_job_id(*_ids(app, asked["id"]))) == "scheduled"
+
+    assert release_retries(app, "documents") == 1  # the backoff has passed
+    run_jobs(app, "documents")
+    done = letter(tkksd, asked["id"])
+    assert done["status"] == "done" and done["document_id"] and done["error"] is None
+    assert documents_filed(app) == 1
+
+
+def test_a_letter_whose_job_was_lost_is_relayed_after_grace_and_filed_once(app, tkksd):
+    from sikd.core.jobs import get_queue, get_redis
+    from sikd.documents.issuing import RENDER_LETTER
+
+    asked = request_letter(tkksd)
+    with app.app_context():
+        get_redis().flushdb()  # Redis lost its data: the letter row is all that is left
+    assert relay(app) == 0  # within the grace period
+    move_clock(app, 20)
+    assert relay(app) == 1
+    assert relay(app) == 0  # on its way already
+    with app.app_context():  # a racing second relay's copy
+        get_queue("documents").enqueue(RENDER_LETTER, *_ids(app, asked["id"]))
+    run_jobs(app, "documents")
+    done = letter(tkksd, asked["id"])
+    assert done["status"] == "done" and done["document_id"]
+    assert documents_filed(app) == 1
+    assert relay(app) == 0
+
+
+def _ids(app, letter_id: int) -> tuple[int, int]:
+    from sikd.documents.models import Letter
+    from sikd.tenancy.scope import system_scope
+
+    with app.app_context(), system_scope():
+        tenant_id = db.session.scalar(select(Letter.tenant_id).where(Letter.id == letter_id))
+        db.session.commit()
+        return tenant_id, letter_id
