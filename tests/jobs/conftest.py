@@ -3,6 +3,7 @@ burst, retries released as if their pause had passed, and the app clock moved on
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import replace
 from datetime import timedelta
@@ -15,8 +16,11 @@ from rq import SimpleWorker
 class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], str]] = []
+        self.slow_seconds = 0.0  # a slow mail server widens the window of a race
 
     async def handle_DATA(self, server, session, envelope):
+        if self.slow_seconds:
+            await asyncio.sleep(self.slow_seconds)
         self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
         return "250 OK"
 

@@ -102,6 +102,38 @@ def test_a_letter_whose_job_was_lost_is_relayed_after_grace_and_filed_once(app, 
     assert relay(app) == 0
 
 
+def test_one_letter_rendered_by_two_workers_at_once_is_filed_once(app, tkksd):
+    """A relayed copy running beside the original (two workers): the second waits for the first,
+    then finds the letter done; one document, the same id for both."""
+    import threading
+
+    from sikd.core import jobs
+    from sikd.documents.tasks import render_letter_job
+
+    asked = request_letter(tkksd)
+    ids = _ids(app, asked["id"])
+    results: list = []
+
+    def worker() -> None:  # as an RQ worker runs it: no app context of the caller
+        try:
+            results.append(render_letter_job(*ids))
+        except BaseException as exc:  # noqa: BLE001
+            results.append(exc)
+
+    jobs.set_app(app)
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        jobs.set_app(None)
+    assert len(results) == 2 and results[0] == results[1], results
+    assert letter(tkksd, asked["id"])["document_id"] == results[0]
+    assert documents_filed(app) == 1
+
+
 def _ids(app, letter_id: int) -> tuple[int, int]:
     from sikd.documents.models import Letter
     from sikd.tenancy.scope import system_scope
