@@ -134,9 +134,32 @@ INLINE = [
 ]
 
 
+def test_letter_preview_is_framed_by_this_site_only_and_runs_no_script(client, make_user):
+    admin = make_user("32.75", ["tenant_admin"])
+    assert login(client, admin.email).status_code == 302
+    page = client.get("/pengaturan/kop-surat")
+    assert page.status_code == 200
+    assert_protected(page)
+    preview = client.get("/pengaturan/kop-surat/pratinjau")
+    assert preview.status_code == 200 and "<style>" in preview.get_data(True)
+    policy = csp(preview)
+    assert (
+        policy["frame-ancestors"] == "'self'" and preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    )
+    assert policy["default-src"] == "'none'" and "script-src" not in policy  # no script at all
+    assert preview.headers["Cache-Control"] == "no-store"
+
+
+def browser_templates() -> list[Path]:
+    """Every page template; letters/ are printed to PDF (shown only in the framed preview)."""
+    return sorted(
+        p for p in TEMPLATES.glob("**/templates/**/*.html") if "letters" not in p.parent.parts
+    )
+
+
 @pytest.mark.parametrize(
     "template",
-    sorted(TEMPLATES.glob("**/templates/**/*.html")),
+    browser_templates(),
     ids=lambda p: str(p.relative_to(TEMPLATES)),
 )
 def test_templates_need_nothing_the_policy_forbids(template):

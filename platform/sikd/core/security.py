@@ -4,7 +4,8 @@ Pages carry no inline script, inline event handler or ``style`` attribute, so th
 scripts and styles from this site only. The one exception is the API's Swagger UI page
 (``/api/v1/docs``), which is the library's own page: it loads its bundle from the CDN named in
 ``OPENAPI_SWAGGER_UI_URL`` and starts it with an inline script, so that page alone gets a
-looser policy. Static assets keep their week-long cache; every other answer — pages, API
+looser policy. The letter preview (:func:`framed_preview`) is a letter as printed, with its own
+stylesheet: it may be framed by this site only, and runs no script. Static assets keep their week-long cache; every other answer — pages, API
 answers, downloads — is ``no-store``, so a shared computer or proxy keeps no copy.
 """
 
@@ -33,6 +34,14 @@ PERMISSIONS = dict.fromkeys(
     "()",
 )
 SWAGGER_UI_ENDPOINT = "api-docs.openapi_swagger_ui"
+PREVIEW_CSP = {  # a letter as printed: its own stylesheet and a data: logo, never a script
+    "default-src": "'none'",
+    "style-src": "'unsafe-inline'",
+    "img-src": "data:",
+    "frame-ancestors": "'self'",
+    "base-uri": "'none'",
+    "form-action": "'none'",
+}
 
 
 class _Talisman(Talisman):
@@ -67,6 +76,16 @@ def init_security(app: Flask) -> None:
         if endpoint != "static" and not endpoint.endswith(".static"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def framed_preview(view):
+    """For a document shown inside one of our pages (the letter preview): framed by this site
+    only, with the letter's own inline stylesheet, and no script at all."""
+    view.talisman_view_options = {
+        "frame_options": "SAMEORIGIN",
+        "content_security_policy": PREVIEW_CSP,
+    }
+    return view
 
 
 def _loosen_swagger_ui(app: Flask, talisman: Talisman) -> None:
