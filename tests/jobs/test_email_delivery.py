@@ -16,10 +16,9 @@ from sqlalchemy import select
 
 from sikd.core.extensions import db
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.jobs.conftest import job_status, move_clock, release_retries, run_jobs
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.jobs import job_status, move_clock, release_retries, run_jobs
+from sikd.testing.journeys import SISTER_CITY
 
 
 def tell_the_kepala_daerah(client, make_user):

@@ -13,11 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from sikd.core.extensions import db
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.jobs.conftest import job_status, move_clock, release_retries, run_jobs
-from tests.test_documents_services import start_moto, stop_moto
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.harness import start_moto, stop_moto
+from sikd.testing.jobs import job_status, move_clock, release_retries, run_jobs
+from sikd.testing.journeys import SISTER_CITY
 
 CONTEXT = {
     "tujuan": "Ketua DPRD Kota Bekasi",

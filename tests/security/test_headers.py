@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD, login
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser, login
+from sikd.testing.journeys import SISTER_CITY
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "platform" / "sikd"
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from sikd.testing import TEST_PASSWORD
 
 
 def login_with_next(client, email: str, raw_query: str):

@@ -1,5 +1,6 @@
-"""Helpers for the job tests: a mail server that can be down and come back, RQ workers run in
-burst, retries released as if their pause had passed, and the app clock moved on."""
+"""Running jobs in tests: a mail server that can be down and come back (the ``mail`` fixture),
+RQ workers run in burst, retries released as if their backoff had passed, the app clock moved
+on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from rq import SimpleWorker
 
 
@@ -36,9 +36,11 @@ class MailServer:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.inbox = Inbox()
-        self.controller: Controller | None = None
+        self.controller = None
 
     def up(self) -> None:
+        from aiosmtpd.controller import Controller
+
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -50,6 +52,7 @@ class MailServer:
 
 @pytest.fixture
 def mail(app):
+    """The app's mail settings pointed at a :class:`MailServer` of the test's own, down at first."""
     server = MailServer()
     original = app.config["SIKD_SETTINGS"]
     app.config["SIKD_SETTINGS"] = replace(original, mail_server="127.0.0.1", mail_port=server.port)
