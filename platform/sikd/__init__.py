@@ -51,7 +51,8 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     limiter.init_app(app)
     bootstrap.init_app(app)
     compress.init_app(app)  # gzip/brotli for HTML, CSS and JSON: officials on slow connections
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 7 * 24 * 3600)  # assets: fetched once a week
+    if app.config["SEND_FILE_MAX_AGE_DEFAULT"] is None:  # Flask's default None means no-cache
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 7 * 24 * 3600  # assets: fetched once a week
 
     @app.after_request
     def _let_assets_be_compressed(response):
@@ -96,6 +97,9 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
 
     init_queues(app)
 
+    from sikd.core.security import init_security
+
+    init_security(app)  # last: the API's docs page gets its own policy
     return app
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     Flask,
@@ -129,6 +132,24 @@ def _bearer_refused():
     )
 
 
+def same_site_path(target: str | None) -> str | None:
+    r"""``target`` if it is a path on this site, else None (no open redirect after login).
+
+    Browsers drop tabs and newlines and read ``\`` as ``/``, so ``/%09/evil.example`` and
+    ``/\evil.example`` would both leave the site: any control character or backslash refuses.
+    """
+    if not target or "\\" in target:
+        return None
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
 def _login_key() -> str:
     email = (request.form.get("email") or "").strip().lower()
     return f"login:{request.remote_addr}:{email}"
@@ -164,10 +185,9 @@ def login():
         user, reason = check_login(form.email.data, form.password.data)
         if user is not None:
             sign_in(user)
-            target = request.args.get("next")
-            if not target or not target.startswith("/") or target.startswith("//"):
-                target = url_for("cooperation_pages.home")
-            return redirect(target)
+            return redirect(
+                same_site_path(request.args.get("next")) or url_for("cooperation_pages.home")
+            )
         g.login_failed = True
         status = 401
         if reason == INACTIVE:

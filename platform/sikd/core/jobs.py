@@ -3,6 +3,11 @@
 Jobs take ids (tenant id + object id), never ORM objects; each opens its own app context with
 :func:`app_context` and re-checks the tenant. Jobs are named by their dotted path
 (``"sikd.notifications.tasks.send_notification_email"``), so nothing here imports a feature.
+
+Work that must not be lost (e-mails, letters) is enqueued with :func:`with_backoff` under a
+stable job id, and its row in PostgreSQL stays the source of truth: a periodic relay
+(:func:`relay`) enqueues again whatever is still pending after a grace period and has no job on
+its way — a failed enqueue, a Redis that lost its data, retries used up.
 """
 
 from __future__ import annotations
@@ -13,11 +18,17 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 QUEUE_NAMES = ("default", "notifications", "deadlines", "documents")
+RETRY_BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)  # five tries over ~1.6 hours, then the relay
+ON_ITS_WAY = frozenset(
+    {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+)
 
 _app: Flask | None = None
 _app_factory: Callable[[], Flask] | None = None
@@ -80,6 +91,30 @@ def enqueue_now(queue: str, func: Callable[..., Any] | str, *args: Any, **kwargs
     return get_queue(queue).enqueue(func, *args, **kwargs)
 
 
+def with_backoff() -> Retry:
+    """RQ's retry with growing pauses (the worker runs RQ's scheduler for the pauses)."""
+    return Retry(max=len(RETRY_BACKOFF_SECONDS), interval=list(RETRY_BACKOFF_SECONDS))
+
+
+def relay(queue: str, func: str, *args: Any, job_id: str) -> bool:
+    """Enqueue ``func(*args)`` as ``job_id`` with backoff, unless that job is still on its way.
+
+    Returns whether it was enqueued. A finished, failed or stopped job of that id is replaced.
+    Two relays racing may both enqueue: the jobs themselves must be idempotent.
+    """
+    q = get_queue(queue)
+    try:
+        job = Job.fetch(job_id, connection=q.connection)
+    except NoSuchJobError:
+        job = None
+    if job is not None:
+        if job.get_status(refresh=False) in ON_ITS_WAY:
+            return False
+        job.delete()
+    q.enqueue(func, *args, job_id=job_id, retry=with_backoff())
+    return True
+
+
 def enqueue_after_commit(
     queue: str, func: Callable[..., Any] | str, *args: Any, **kwargs: Any
 ) -> None:
@@ -98,9 +133,13 @@ def _flush_pending_jobs(session: Session) -> None:
             enqueue_now(queue, func, *args, **kwargs)
         except Exception:
             current_app.logger.exception(
-                "Gagal memasukkan tugas %s ke antrean %s; sapuan berkala akan mengejarnya",
+                "Gagal memasukkan tugas %s ke antrean %s (Redis?). %s",
                 func,
                 queue,
+                "Barisnya di basis data tetap tertunda; relai berkala memasukkannya lagi "
+                "setelah masa tenggang."
+                if "job_id" in kwargs
+                else "Tugas ini tidak diulang otomatis.",
             )
 
 

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 
 LETTER_SERIES = "kerma"
+RENDER_LETTER = "sikd.documents.tasks.render_letter_job"
 KLASIFIKASI_KERJA_SAMA = "000.7"
 
 
@@ -107,16 +108,26 @@ def request_letter(
     db.session.add(letter)
     db.session.flush()
     if enqueue is None:
-        from sikd.core.jobs import enqueue_after_commit
+        from sikd.core.jobs import enqueue_after_commit, with_backoff
 
         enqueue_after_commit(
-            "documents", "sikd.documents.tasks.render_letter_job", tenant_id, letter.id
+            "documents",
+            RENDER_LETTER,
+            tenant_id,
+            letter.id,
+            job_id=letter_job_id(tenant_id, letter.id),
+            retry=with_backoff(),
         )
         db.session.commit()
     else:
         db.session.commit()
         enqueue(tenant_id, letter.id)
     return letter
+
+
+def letter_job_id(tenant_id: int, letter_id: int) -> str:
+    """One job id per letter: the relay sees whether its rendering is still on its way."""
+    return f"letter-render-{tenant_id}-{letter_id}"
 
 
 def _set_progress(letter: Letter, status: str, progress: int, error: str | None = None) -> None:

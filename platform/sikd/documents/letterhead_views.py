@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from sikd.core.errors import render_error
 from sikd.core.extensions import db
+from sikd.core.security import framed_preview
 from sikd.documents.letterhead import (
     LetterheadRefused,
     check_logo,
@@ -124,6 +125,7 @@ def save():
 
 
 @bp.get("/pengaturan/kop-surat/pratinjau")
+@framed_preview
 @_tenant_admin
 def preview():
     """The sample letter as HTML (what the PDF prints), with the saved settings."""

@@ -25,6 +25,7 @@ class EmailStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     NO_RECIPIENT = "no-recipient"
+    LOGGED = "logged"  # development without a mail server: written to the log instead
 
 
 class Notification(TenantOwnedMixin, db.Model):

@@ -8,11 +8,16 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from sikd.core.extensions import db
-from sikd.core.jobs import enqueue_after_commit
+from sikd.core.jobs import enqueue_after_commit, with_backoff
 from sikd.notifications.models import EmailStatus, Notification
 from sikd.tenancy.scope import owned_by, tenant_scope
 
 SEND_EMAIL = "sikd.notifications.tasks.send_notification_email"
+
+
+def email_job_id(tenant_id: int, notification_id: int) -> str:
+    """One job id per notification: the relay sees whether its e-mail is still on its way."""
+    return f"notification-email-{tenant_id}-{notification_id}"
 
 
 def add_notification(
@@ -42,7 +47,14 @@ def add_notification(
         )
         db.session.add(note)
         db.session.flush()
-    enqueue_after_commit("notifications", SEND_EMAIL, tenant_id, note.id)
+    enqueue_after_commit(
+        "notifications",
+        SEND_EMAIL,
+        tenant_id,
+        note.id,
+        job_id=email_job_id(tenant_id, note.id),
+        retry=with_backoff(),
+    )
     return note
 
 

@@ -78,12 +78,17 @@ def make_person(app, code: str, roles: list[str], unit: str | None = None):
 @pytest.fixture
 def person(app, browser, live_server):
     """A person with a browser context (cookie jar) of their own, logged in through the form."""
-    contexts = []
+    contexts, blocked = [], []
 
     def _person(code: str, roles: list[str]):
         user = make_person(app, code, roles)
         context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
         contexts.append(context)
+        # Chromium reports what the Content-Security-Policy blocked on the console
+        context.on(
+            "console",
+            lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
         page = context.new_page()
         page.goto(f"{live_server}/masuk")
         page.get_by_label("Alamat surel").fill(user.email)
@@ -96,6 +101,7 @@ def person(app, browser, live_server):
     yield _person
     for context in contexts:
         context.close()
+    assert not blocked, f"the pages need something the security policy forbids: {blocked}"
 
 
 def screenshot(page, name: str) -> None:

@@ -12,6 +12,7 @@ The session needs two fixtures from the repository's ``tests/conftest.py`` (whic
   ``client``; ``kinds`` (:mod:`.journeys`); ``web`` and ``api`` (:mod:`.web`);
 * people and cooperations: ``cast`` (:mod:`.cast`), ``cooperation_at`` (:mod:`.stages`);
 * ``document_tables`` and ``bekasi`` (Kota Bekasi as the current tenant, :mod:`.documents`);
+* ``mail``: an SMTP server that can be down and come back (:mod:`.jobs`);
 * ``live_server``, ``browser``, ``person`` and the skip of browser tests without Chromium
   (:mod:`.browser`).
 """
@@ -23,6 +24,7 @@ from .cast import cast
 from .documents import bekasi, document_tables
 from .fixtures import app_ctx, client, db_session, make_user, tenant
 from .harness import _clean_state, app, moto_s3, owner_engine, settings
+from .jobs import mail
 from .journeys import kinds
 from .stages import cooperation_at
 from .web import api, web
@@ -41,6 +43,7 @@ __all__ = [
     "document_tables",
     "kinds",
     "live_server",
+    "mail",
     "make_user",
     "moto_s3",
     "owner_engine",
