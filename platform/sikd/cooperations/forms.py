@@ -78,7 +78,7 @@ def read_create_form(
     coop_type = f.get("type")
     if coop_type not in TYPES:
         f.error("type", "Pilih jenis kerja sama pada langkah 1.")
-    from sikd.rules.schemas import COOPERATION_SUBTYPES
+    from sikd.rules.vocabulary import COOPERATION_SUBTYPES
 
     subtype = f.get("subtype")
     if coop_type in TYPES and subtype not in COOPERATION_SUBTYPES[coop_type]:

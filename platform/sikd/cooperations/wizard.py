@@ -44,7 +44,7 @@ def _creator_rulebook() -> dict[str, Any]:
 
 def _create_page(form: forms.CreateForm, top_error: str | None = None, status: int = 200):
     rulebook = _creator_rulebook()
-    from sikd.rules.schemas import COOPERATION_SUBTYPES
+    from sikd.rules.vocabulary import COOPERATION_SUBTYPES
 
     return render_template(
         "cooperations/create.html",

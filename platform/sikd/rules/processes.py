@@ -9,7 +9,8 @@ from typing import Any
 
 from sikd.workflow.rulebook import Rulebook
 
-from .schemas import COOPERATION_SUBTYPES, STARTS_FIXED, SYSTEM_EXPIRIES, RuleError
+from .schemas import RuleError
+from .vocabulary import COOPERATION_SUBTYPES, STARTS_FIXED, SYSTEM_EXPIRIES
 
 #: A stage's deadlines, ``deadline`` being one mapping or a list of them.
 deadlines_of = Rulebook.deadlines_in

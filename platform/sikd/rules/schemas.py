@@ -8,34 +8,35 @@ fix. Nothing here raises a traceback at the user: callers get a list (empty when
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, validate
+from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as mf
 
-LEVELS = ("own", "provinsi", "kemendagri", "kemlu", "partner")
-ACTION_KINDS = ("advance", "return", "refuse", "decide")
-HOP_OUTCOMES = ("forwarded", "returned", "routed_directly", "decided")
-UNITS = ("hari", "hari_kerja", "bulan", "tahun")
-EXPIRIES = ("deemed_approved", "route_direct", "remind", "expire")
-SYSTEM_EXPIRIES = ("deemed_approved", "route_direct")
-FIELD_TYPES = ("text", "longtext", "date", "integer", "money", "choice", "list")
-CHECK_KINDS = ("max_span", "min_span")
-SUBJECTS = ("kerja_sama", "pemetaan", "pengawasan")
-INITIATOR_KINDS = ("provinsi", "kabupaten", "kota")
-STARTS_FIXED = ("entered", "awal_tahun_berikutnya")
-COOPERATION_SUBTYPES: dict[str, tuple[str, ...]] = {
-    "KSDD": ("wajib", "sukarela"),
-    "KSDPK": ("pelayanan_publik", "pengelolaan_aset", "investasi", "lainnya"),
-    "KSDPL": ("kota_kembar", "lainnya"),
-    "KSDLL": ("penerusan", "lainnya"),
-}
-ALL_SUBTYPES = tuple(sorted({s for subs in COOPERATION_SUBTYPES.values() for s in subs}))
-
-IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+from .vocabulary import (
+    ACTION_KINDS,
+    ALL_SUBTYPES,
+    CHECK_KINDS,
+    COOPERATION_SUBTYPES,
+    EXPIRIES,
+    FIELD_TYPES,
+    HOP_OUTCOMES,
+    IDENT_CHECK,
+    INITIATOR_KINDS,
+    LEVELS,
+    MESSAGES,
+    NONEMPTY,
+    NONNEG,
+    SUBJECTS,
+    UNITS,
+    Base,
+    ident,
+    idents,
+    one_of,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -56,120 +57,74 @@ class RulebookInvalid(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-# --------------------------------------------------------------------------- marshmallow shape
-
-_MESSAGES = {
-    "Missing data for required field.": "Kunci ini wajib ada; tambahkan.",
-    "Unknown field.": "Kunci tidak dikenal; hapus atau perbaiki ejaannya.",
-    "Not a valid string.": "Harus berupa teks.",
-    "Not a valid integer.": "Harus berupa bilangan bulat.",
-    "Not a valid boolean.": "Harus bernilai true atau false.",
-    "Not a valid list.": "Harus berupa daftar.",
-    "Not a valid mapping type.": "Harus berupa pemetaan (kunci: nilai).",
-    "Invalid input type.": "Harus berupa pemetaan (kunci: nilai).",
-    "Field may not be null.": "Tidak boleh kosong (null); isi atau hapus kuncinya.",
-}
+class ConditionSchema(Base):
+    types = mf.List(mf.String(validate=one_of(COOPERATION_SUBTYPES)), validate=NONEMPTY)
+    subtypes = mf.List(mf.String(validate=one_of(ALL_SUBTYPES)), validate=NONEMPTY)
+    initiator_kinds = mf.List(mf.String(validate=one_of(INITIATOR_KINDS)), validate=NONEMPTY)
+    any_fact = mf.List(mf.String(validate=IDENT_CHECK), validate=NONEMPTY)
+    all_facts = mf.List(mf.String(validate=IDENT_CHECK), validate=NONEMPTY)
 
 
-def _one_of(choices: Iterable[str]) -> validate.OneOf:
-    choices = tuple(choices)
-    return validate.OneOf(
-        choices, error="Nilai {input!r} tidak dikenal; pilih salah satu: {choices}."
-    )
-
-
-_NONEMPTY = validate.Length(min=1, error="Tidak boleh kosong.")
-_NONNEG = validate.Range(min=0, error="Tidak boleh negatif.")
-_IDENT = validate.Regexp(
-    IDENT, error="Gunakan huruf kecil, angka dan garis bawah (mis. persetujuan_dprd)."
-)
-
-
-def _str(required: bool = False, *vals: Any) -> mf.String:
-    return mf.String(required=required, validate=list(vals) or None)
-
-
-def _ident(required: bool = True) -> mf.String:
-    return mf.String(required=required, validate=_IDENT)
-
-
-def _idents(required: bool = False) -> mf.List:
-    return mf.List(mf.String(validate=_IDENT), required=required)
-
-
-class _Base(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class ConditionSchema(_Base):
-    types = mf.List(mf.String(validate=_one_of(COOPERATION_SUBTYPES)), validate=_NONEMPTY)
-    subtypes = mf.List(mf.String(validate=_one_of(ALL_SUBTYPES)), validate=_NONEMPTY)
-    initiator_kinds = mf.List(mf.String(validate=_one_of(INITIATOR_KINDS)), validate=_NONEMPTY)
-    any_fact = mf.List(mf.String(validate=_IDENT), validate=_NONEMPTY)
-    all_facts = mf.List(mf.String(validate=_IDENT), validate=_NONEMPTY)
-
-
-class InputSchema(_Base):
-    name = _ident()
-    label = _str(True, _NONEMPTY)
-    type = mf.String(required=True, validate=_one_of(FIELD_TYPES))
+class InputSchema(Base):
+    name = ident()
+    label = text(True, NONEMPTY)
+    type = mf.String(required=True, validate=one_of(FIELD_TYPES))
     required = mf.Boolean()
-    choices = mf.List(mf.String(), validate=_NONEMPTY)
-    basis = _str()
+    choices = mf.List(mf.String(), validate=NONEMPTY)
+    basis = text()
 
 
 class FieldSchema(InputSchema):
     locked = mf.Boolean()
 
 
-class CheckSchema(_Base):
-    check = mf.String(required=True, validate=_one_of(CHECK_KINDS))
+class CheckSchema(Base):
+    check = mf.String(required=True, validate=one_of(CHECK_KINDS))
     from_ = mf.String(required=True, data_key="from", attribute="from")
     to = mf.String(required=True)
-    amount = mf.Integer(required=True, strict=True, validate=_NONNEG)
-    unit = mf.String(required=True, validate=_one_of(UNITS))
-    basis = _str(True)
+    amount = mf.Integer(required=True, strict=True, validate=NONNEG)
+    unit = mf.String(required=True, validate=one_of(UNITS))
+    basis = text(True)
     locked = mf.Boolean()
 
 
-class SignatureSchema(_Base):
+class SignatureSchema(Base):
     """An electronic signature (TTE) on a document kind: by whom; required or only recorded."""
 
-    role = _ident()
+    role = ident()
     required = mf.Boolean(load_default=False)
-    basis = _str(True)
+    basis = text(True)
 
 
-class SignaturePatchSchema(_Base):
-    role = _ident(False)
+class SignaturePatchSchema(Base):
+    role = ident(False)
     required = mf.Boolean()
-    basis = _str()
+    basis = text()
 
 
-class DocumentKindSchema(_Base):
-    label = _str(True, _NONEMPTY)
-    basis = _str(True)
+class DocumentKindSchema(Base):
+    label = text(True, NONEMPTY)
+    basis = text(True)
     fields = mf.List(mf.Nested(FieldSchema), required=True)
     checks = mf.List(mf.Nested(CheckSchema))
     signature = mf.Nested(SignatureSchema)
     locked = mf.Boolean()
 
 
-class ReminderSchema(_Base):
-    before = mf.Integer(required=True, strict=True, validate=_NONNEG)
-    unit = mf.String(required=True, validate=_one_of(UNITS))
+class ReminderSchema(Base):
+    before = mf.Integer(required=True, strict=True, validate=NONNEG)
+    unit = mf.String(required=True, validate=one_of(UNITS))
 
 
-class DeadlineSchema(_Base):
-    amount = mf.Integer(required=True, strict=True, validate=_NONNEG)
-    unit = mf.String(required=True, validate=_one_of(UNITS))
+class DeadlineSchema(Base):
+    amount = mf.Integer(required=True, strict=True, validate=NONNEG)
+    unit = mf.String(required=True, validate=one_of(UNITS))
     starts = mf.String(load_default="entered")
-    on_expiry = mf.String(required=True, validate=_one_of(EXPIRIES))
+    on_expiry = mf.String(required=True, validate=one_of(EXPIRIES))
     action = mf.String()
-    flag = mf.String(validate=_IDENT)
+    flag = mf.String(validate=IDENT_CHECK)
     reminders = mf.List(mf.Nested(ReminderSchema))
-    basis = _str(True)
+    basis = text(True)
     locked = mf.Boolean()
 
 
@@ -198,56 +153,56 @@ class OneOrMany(mf.Field):
         raise ValidationError("Harus berupa pemetaan atau daftar pemetaan.")
 
 
-class ActionSchema(_Base):
-    id = _ident()
-    label = _str(True, _NONEMPTY)
-    kind = mf.String(required=True, validate=_one_of(ACTION_KINDS))
+class ActionSchema(Base):
+    id = ident()
+    label = text(True, NONEMPTY)
+    kind = mf.String(required=True, validate=one_of(ACTION_KINDS))
     to = mf.String(required=True)
     roles = mf.List(mf.String())
-    requires_documents = _idents()
+    requires_documents = idents()
     inputs = mf.List(mf.Nested(InputSchema))
     reason_required = mf.Boolean()
-    hop_outcome = mf.String(validate=_one_of(HOP_OUTCOMES))
+    hop_outcome = mf.String(validate=one_of(HOP_OUTCOMES))
     when = mf.Nested(ConditionSchema)
     # levels that get a copy (tembusan) of what this action sends, e.g. an extension request
     # goes to the Menteri with copies to the Gubernur and the DPRD (Perwal 57/2023 Pasal 78(3))
-    tembusan = mf.List(mf.String(validate=_one_of(LEVELS)))
-    basis = _str(True)
+    tembusan = mf.List(mf.String(validate=one_of(LEVELS)))
+    basis = text(True)
 
 
-class StageSchema(_Base):
-    id = _ident()
-    label = _str(True, _NONEMPTY)
-    level = mf.String(load_default="own", validate=_one_of(LEVELS))
-    roles = mf.List(mf.String(), required=True, validate=_NONEMPTY)
-    basis = _str(True)
+class StageSchema(Base):
+    id = ident()
+    label = text(True, NONEMPTY)
+    level = mf.String(load_default="own", validate=one_of(LEVELS))
+    roles = mf.List(mf.String(), required=True, validate=NONEMPTY)
+    basis = text(True)
     locked = mf.Boolean()
     when = mf.Nested(ConditionSchema)
     skip_to = mf.String()
-    requires_documents = _idents()
+    requires_documents = idents()
     deadline = OneOrMany(DeadlineSchema)
     actions = mf.List(mf.Nested(ActionSchema), required=True)
 
 
-class AppliesToSchema(_Base):
-    type = mf.String(required=True, validate=_one_of(COOPERATION_SUBTYPES))
-    subtypes = mf.List(mf.String(validate=_one_of(ALL_SUBTYPES)), required=True)
+class AppliesToSchema(Base):
+    type = mf.String(required=True, validate=one_of(COOPERATION_SUBTYPES))
+    subtypes = mf.List(mf.String(validate=one_of(ALL_SUBTYPES)), required=True)
 
 
-class TerminalSchema(_Base):
-    label = _str(True, _NONEMPTY)
-    level = mf.String(validate=_one_of(LEVELS))
+class TerminalSchema(Base):
+    label = text(True, NONEMPTY)
+    level = mf.String(validate=one_of(LEVELS))
 
 
-class ProcessSchema(_Base):
-    label = _str(True, _NONEMPTY)
-    basis = _str(True)
-    subject = mf.String(validate=_one_of(SUBJECTS))
+class ProcessSchema(Base):
+    label = text(True, NONEMPTY)
+    basis = text(True)
+    subject = mf.String(validate=one_of(SUBJECTS))
     applies_to = mf.List(mf.Nested(AppliesToSchema))
     start = mf.String(required=True)
-    stages = mf.List(mf.Nested(StageSchema), required=True, validate=_NONEMPTY)
+    stages = mf.List(mf.Nested(StageSchema), required=True, validate=NONEMPTY)
     terminals = mf.Dict(
-        keys=mf.String(validate=_IDENT), values=mf.Nested(TerminalSchema), required=True
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(TerminalSchema), required=True
     )
     locked = mf.Boolean()
 
@@ -257,67 +212,67 @@ JADWAL_EXPIRIES = ("terlambat", "berakhir")
 COOPERATION_TYPES = tuple(COOPERATION_SUBTYPES)
 
 
-class SpanSchema(_Base):
+class SpanSchema(Base):
     amount = mf.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    unit = mf.String(required=True, validate=_one_of(UNITS))
+    unit = mf.String(required=True, validate=one_of(UNITS))
 
 
-class FulfilledBySchema(_Base):
-    actions = _idents()
-    documents = _idents()
+class FulfilledBySchema(Base):
+    actions = idents()
+    documents = idents()
 
 
-class JadwalSchema(_Base):
+class JadwalSchema(Base):
     """A schedule of a running cooperation (FORMAT.md, ``jadwal``)."""
 
-    label = _str(True, _NONEMPTY)
-    types = mf.List(mf.String(validate=_one_of(COOPERATION_TYPES)), required=True)
-    anchor = mf.String(required=True, validate=_one_of(JADWAL_ANCHORS))
-    amount = mf.Integer(required=True, strict=True, validate=_NONNEG)
-    unit = mf.String(required=True, validate=_one_of(UNITS))
+    label = text(True, NONEMPTY)
+    types = mf.List(mf.String(validate=one_of(COOPERATION_TYPES)), required=True)
+    anchor = mf.String(required=True, validate=one_of(JADWAL_ANCHORS))
+    amount = mf.Integer(required=True, strict=True, validate=NONNEG)
+    unit = mf.String(required=True, validate=one_of(UNITS))
     before = mf.Boolean()
     every = mf.Nested(SpanSchema)  # repeats while the cooperation runs
-    on_expiry = mf.String(required=True, validate=_one_of(JADWAL_EXPIRIES))
+    on_expiry = mf.String(required=True, validate=one_of(JADWAL_EXPIRIES))
     fulfilled_by = mf.Nested(FulfilledBySchema)
-    roles = mf.List(mf.String(), required=True, validate=_NONEMPTY)
+    roles = mf.List(mf.String(), required=True, validate=NONEMPTY)
     reminders = mf.List(mf.Nested(ReminderSchema))
-    basis = _str(True)
+    basis = text(True)
 
 
-class ObjekSchema(_Base):
-    code = _ident()
-    label = _str(True, _NONEMPTY)
-    basis = _str(True)
+class ObjekSchema(Base):
+    code = ident()
+    label = text(True, NONEMPTY)
+    basis = text(True)
 
 
 class PersyaratanSchema(ObjekSchema):
-    types = mf.List(mf.String(validate=_one_of(COOPERATION_SUBTYPES)), required=True)
+    types = mf.List(mf.String(validate=one_of(COOPERATION_SUBTYPES)), required=True)
 
 
-class RulebookSchema(_Base):
-    id = _str(True, _NONEMPTY)
-    title = _str(True, _NONEMPTY)
+class RulebookSchema(Base):
+    id = text(True, NONEMPTY)
+    title = text(True, NONEMPTY)
     regulations = mf.Dict(keys=mf.String(), values=mf.String(), required=True)
     roles = mf.List(mf.String(), required=True)
     objek = mf.List(mf.Nested(ObjekSchema), load_default=list)
     persyaratan = mf.List(mf.Nested(PersyaratanSchema), load_default=list)
     document_kinds = mf.Dict(
-        keys=mf.String(validate=_IDENT), values=mf.Nested(DocumentKindSchema), required=True
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(DocumentKindSchema), required=True
     )
     processes = mf.Dict(
-        keys=mf.String(validate=_IDENT), values=mf.Nested(ProcessSchema), required=True
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(ProcessSchema), required=True
     )
-    jadwal = mf.Dict(keys=mf.String(validate=_IDENT), values=mf.Nested(JadwalSchema))
+    jadwal = mf.Dict(keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(JadwalSchema))
 
 
 # ---- variant (patch) files
 
 
-class DocumentKindPatchSchema(_Base):
+class DocumentKindPatchSchema(Base):
     """A new kind (label, basis, fields, checks) or additions to an existing one."""
 
-    label = _str(False, _NONEMPTY)
-    basis = _str()
+    label = text(False, NONEMPTY)
+    basis = text()
     fields = mf.List(mf.Nested(FieldSchema))
     checks = mf.List(mf.Nested(CheckSchema))
     fields_add = mf.List(mf.Nested(FieldSchema))
@@ -326,13 +281,13 @@ class DocumentKindPatchSchema(_Base):
     locked = mf.Boolean()
 
 
-class StagePatchSchema(_Base):
-    label = _str(False, _NONEMPTY)
-    basis = _str()
+class StagePatchSchema(Base):
+    label = text(False, NONEMPTY)
+    basis = text()
     deadline = OneOrMany(DeadlineSchema)
     deadlines_add = mf.List(mf.Nested(DeadlineSchema))
     reminders_add = mf.List(mf.Nested(ReminderSchema))
-    requires_documents_add = _idents()
+    requires_documents_add = idents()
     when = mf.Nested(ConditionSchema, allow_none=True)
     # Accepted here only so that the override policy can refuse them with the national rule's
     # name and basis (a variant may not change who acts, where actions lead, or the documents).
@@ -345,29 +300,29 @@ class StagePatchSchema(_Base):
     id = mf.Raw()
 
 
-class StageAddSchema(_Base):
+class StageAddSchema(Base):
     after = mf.String(required=True)
     stage = mf.Nested(StageSchema)
-    stages = mf.List(mf.Nested(StageSchema), validate=_NONEMPTY)
+    stages = mf.List(mf.Nested(StageSchema), validate=NONEMPTY)
 
 
-class ProcessPatchSchema(_Base):
+class ProcessPatchSchema(Base):
     stages_add = mf.List(mf.Nested(StageAddSchema))
     stages = mf.Dict(keys=mf.String(), values=mf.Nested(StagePatchSchema, allow_none=True))
-    terminals_add = mf.Dict(keys=mf.String(validate=_IDENT), values=mf.Nested(TerminalSchema))
+    terminals_add = mf.Dict(keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(TerminalSchema))
 
 
-class VariantSchema(_Base):
-    id = _str(True, _NONEMPTY)
-    extends = _str(True, _NONEMPTY)
-    title = _str(True, _NONEMPTY)
+class VariantSchema(Base):
+    id = text(True, NONEMPTY)
+    extends = text(True, NONEMPTY)
+    title = text(True, NONEMPTY)
     effective_from = mf.String()
     regulations = mf.Dict(keys=mf.String(), values=mf.String())
     roles = mf.List(mf.String())
     objek_add = mf.List(mf.Nested(ObjekSchema))
     persyaratan_add = mf.List(mf.Nested(PersyaratanSchema))
     document_kinds = mf.Dict(
-        keys=mf.String(validate=_IDENT), values=mf.Nested(DocumentKindPatchSchema)
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(DocumentKindPatchSchema)
     )
     processes = mf.Dict(keys=mf.String(), values=mf.Nested(ProcessPatchSchema))
 
@@ -386,11 +341,11 @@ def _flatten(messages: Any, path: str, out: list[tuple[str, str]]) -> None:
     elif isinstance(messages, list):
         for m in messages:
             if isinstance(m, str):
-                out.append((path or "(berkas)", _MESSAGES.get(m, m)))
+                out.append((path or "(berkas)", MESSAGES.get(m, m)))
             else:
                 _flatten(m, path, out)
     else:
-        out.append((path or "(berkas)", _MESSAGES.get(str(messages), str(messages))))
+        out.append((path or "(berkas)", MESSAGES.get(str(messages), str(messages))))
 
 
 def shape_errors(data: Any, file: str, *, variant: bool = False) -> list[RuleError]:
