@@ -9,40 +9,65 @@ from sikd.core.config import Settings, load_settings
 
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     settings = settings or load_settings()
-    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
-    from sikd.core.api import IdConverter
-
-    app.url_map.converters["int"] = IdConverter  # every <int:id> 404s outside PostgreSQL's range
     if settings.database_url is None:
         raise RuntimeError(
             "SIKD_DATABASE_URL belum diisi. Jalankan lewat `make run` (basis data tertanam) "
             "atau isi SIKD_DATABASE_URL."
         )
-    app.config.update(
-        SIKD_SETTINGS=settings,
-        SECRET_KEY=settings.secret_key,
-        SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={
-            "pool_pre_ping": True,
-            **(
-                {"connect_args": {"prepare_threshold": None}} if settings.database_pgbouncer else {}
-            ),
-        },
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
-        WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_CHECK_DEFAULT=False,  # checked in accounts.views, where bearer API calls are exempt
-        BOOTSTRAP_SERVE_LOCAL=True,
-        MAX_CONTENT_LENGTH=settings.upload_max_bytes + 1024 * 1024,
-        RATELIMIT_STORAGE_URI=_limits_storage_uri(settings.redis_url),
-        RATELIMIT_STRATEGY="moving-window",
-        TESTING=settings.env == "test",
-    )
-    app.config.update(overrides)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    from sikd.core.api import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # every <int:id> 404s outside PostgreSQL's range
+    app.config.update(_flask_config(settings))
+    app.config.update(overrides)
+    _init_extensions(app)
+
+    from sikd import models  # noqa: F401  (register every table on the metadata)
+    from sikd.accounts.views import init_login
+    from sikd.core.api import init_api
+    from sikd.core.errors import register_error_handlers
+    from sikd.core.jobs import init_queues
+    from sikd.core.security import init_security
+    from sikd.core.storage import init_storage
+    from sikd.documents.api import follow_download_link
+
+    init_login(app)
+    for bp in _page_blueprints():
+        app.register_blueprint(bp)
+    register_error_handlers(app)
+    init_storage(app)
+    init_api(app, _api_blueprints())
+    app.add_url_rule("/unduh/<token>", "download_link", follow_download_link)
+    init_queues(app)
+    init_security(app)  # last: the API's docs page gets its own policy
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, object]:
+    pgbouncer = {"connect_args": {"prepare_threshold": None}} if settings.database_pgbouncer else {}
+    return {
+        "SIKD_SETTINGS": settings,
+        "SECRET_KEY": settings.secret_key,
+        "SQLALCHEMY_DATABASE_URI": settings.database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **pgbouncer},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": settings.session_cookie_secure,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # CSRF is checked in accounts.views, where bearer API calls are exempt
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "MAX_CONTENT_LENGTH": settings.upload_max_bytes + 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": _limits_storage_uri(settings.redis_url),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "TESTING": settings.env == "test",
+    }
+
+
+def _init_extensions(app: Flask) -> None:
+    from sikd.core import query_count
     from sikd.core.extensions import bootstrap, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -53,6 +78,8 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     compress.init_app(app)  # gzip/brotli for HTML, CSS and JSON: officials on slow connections
     if app.config["SEND_FILE_MAX_AGE_DEFAULT"] is None:  # Flask's default None means no-cache
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 7 * 24 * 3600  # assets: fetched once a week
+    login_manager.init_app(app)
+    query_count.init_app(app)  # X-Query-Count for the page benchmark, off unless asked for
 
     @app.after_request
     def _let_assets_be_compressed(response):
@@ -63,44 +90,11 @@ def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
             response.set_data(response.get_data())
         return response
 
-    login_manager.init_app(app)
-    from sikd.core import query_count
-
-    query_count.init_app(app)  # X-Query-Count for the page benchmark, off unless asked for
-
-    from sikd import models  # noqa: F401  (register every table on the metadata)
-    from sikd.accounts.views import init_login
-    from sikd.core.errors import register_error_handlers
-
-    init_login(app)
-    for bp in _page_blueprints():
-        app.register_blueprint(bp)
-    register_error_handlers(app)
-
     @app.teardown_request
     def _end_session(_exc: BaseException | None) -> None:
         # Every request gets a session of its own, even when a caller (a test, a script) keeps
         # one app context open across requests.
         db.session.remove()
-
-    from sikd.core.storage import init_storage
-
-    init_storage(app)
-
-    from sikd.core.api import init_api
-    from sikd.documents.api import follow_download_link
-
-    init_api(app, _api_blueprints())
-    app.add_url_rule("/unduh/<token>", "download_link", follow_download_link)
-
-    from sikd.core.jobs import init_queues
-
-    init_queues(app)
-
-    from sikd.core.security import init_security
-
-    init_security(app)  # last: the API's docs page gets its own policy
-    return app
 
 
 def _page_blueprints() -> list:
