@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from sikd.core.api import api_login_required, error_response
 from sikd.core.errors import AppError, NotFound
-from sikd.rules import drafts, sharing
+from sikd.rules import drafts, overview, sharing
 from sikd.rules.services import VariantRefused, submit_variant, versions_of
 from sikd.rules.versions import current_rulebook_version
 from sikd.tenancy.services import get_tenant
@@ -199,3 +199,37 @@ class History(MethodView):
     def get(self):
         """Setiap versi aturan daerah yang diterbitkan: pengusul, penyetuju, dasar, tanggal, beda."""
         return {"versions": sharing.history(current_user.tenant)}
+
+
+@blp.route("/rules/templates")
+class Templates(MethodView):
+    decorators = [api_login_required]
+
+    def get(self):
+        """Galeri: aturan daerah lain yang telah berlaku, untuk dijadikan titik awal."""
+        return {"templates": overview.gallery(exclude=current_user.tenant)}
+
+
+@blp.route("/rules/templates/<code>/use")
+class UseTemplate(MethodView):
+    decorators = [api_login_required]
+
+    def post(self, code):
+        """Mulai draf dari aturan daerah lain (galeri)."""
+        tenant = get_tenant(code)
+        if tenant is None:
+            raise NotFound(None, "Instansi tidak ditemukan.")
+        return sharing.import_yaml(current_user, sharing.export_yaml(tenant)), 201
+
+
+@blp.route("/rules/overview")
+class NationalOverview(MethodView):
+    decorators = [api_login_required]
+
+    def get(self):
+        """Kemendagri: daerah yang memiliki aturan daerah, yang diperketat, dan perbedaannya."""
+        if current_user.tenant.code != "KEMENDAGRI":
+            raise AppError(
+                "forbidden", "Ikhtisar aturan daerah nasional hanya untuk Kemendagri.", status=403
+            )
+        return overview.national_overview()

@@ -91,10 +91,11 @@ def check_variant(
 
 
 def skeleton(tenant: Tenant) -> dict[str, Any]:
-    parent = chain_tenants(tenant)[0] if len(chain_tenants(tenant)) > 1 else None
+    """An empty variant; ``extends`` names the provinsi only when it has rules of its own."""
+    above = upper_layers(tenant, clock.now().date())
     return {
         "id": tenant.code,
-        "extends": parent.code if parent else "national",
+        "extends": above[-1].code if above else "national",
         "title": f"Aturan {tenant.name}",
         "regulations": {},
     }
