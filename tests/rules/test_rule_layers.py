@@ -86,7 +86,7 @@ def test_a_jawa_tengah_pergub_applies_to_every_kab_kota_of_jawa_tengah_beneath_t
 
     # Surakarta's new cooperation must state the provinsi's persyarat (PMDN25 persyaratan)
     opd = cast("33.72").api("opd")
-    national = [p for p in SISTER_CITY["persyaratan"]]
+    national = list(SISTER_CITY["persyaratan"])
     refused = opd.post("/api/v1/cooperations", json=dict(SISTER_CITY, persyaratan=national))
     assert refused.status_code == 422
     ok = opd.post(
