@@ -178,3 +178,58 @@ def test_gallery_and_kemendagri_overview_show_who_tightened_what(cast):
     differ = {d["rule"]: d for d in view["differences"]}
     gub = differ["luar_negeri.rencana_di_gubernur.deadline"]
     assert {v["code"] for v in gub["variants"]} >= {"32.75", "33"}
+
+
+def test_a_newer_pergub_stricter_than_the_perwal_wins_and_the_rest_of_the_perwal_stays(cast):
+    """Surakarta published 4 hari at the Gubernur plus a required telaah hukum; Jawa Tengah then
+    publishes 3 hari: the Pergub binds (FORMAT.md: no loosening below), the telaah hukum stays."""
+    admin, walikota = cast("33.72").api("tenant_admin"), cast("33.72").api("kepala_daerah")
+    assert admin.post("/api/v1/rules/draft").status_code == 201
+    basis = {"regulation": "PERWALSKA2026", "pasal": "3"}
+    edit(admin, "regulation", key="PERWALSKA2026", label="Perwal Surakarta X/2026")
+    edit(
+        admin,
+        "tighten_deadline",
+        process="luar_negeri",
+        stage="rencana_di_gubernur",
+        amount=4,
+        unit="hari",
+        basis=basis,
+    )
+    edit(
+        admin,
+        "require_document",
+        process="luar_negeri",
+        stage="telaah_rencana",
+        kind="kajian",
+        basis=basis,
+    )
+    publish(admin, walikota, clock.now().date())
+
+    jt_admin, gubernur = cast("33").api("tenant_admin"), cast("33").api("kepala_daerah")
+    jt_admin.post("/api/v1/rules/draft")
+    edit(jt_admin, "regulation", key=PERGUB, label="Pergub Jawa Tengah 1/2026")
+    edit(
+        jt_admin,
+        "tighten_deadline",
+        process="luar_negeri",
+        stage="rencana_di_gubernur",
+        amount=3,
+        unit="hari",
+        basis={"regulation": PERGUB, "pasal": "2"},
+    )
+    publish(jt_admin, gubernur, clock.now().date())
+
+    from sikd.core.extensions import db
+    from sikd.rules.versions import current_rulebook_version
+    from sikd.tenancy.scope import tenant_scope
+    from sikd.tenancy.services import get_tenant
+
+    surakarta = get_tenant("33.72")
+    with tenant_scope(surakarta.id):
+        rules = current_rulebook_version(surakarta).rulebook
+        db.session.commit()
+    stages = {s["id"]: s for s in rules["processes"]["luar_negeri"]["stages"]}
+    assert stages["rencana_di_gubernur"]["deadline"]["amount"] == 3
+    assert PERGUB in stages["rencana_di_gubernur"]["deadline"]["basis"]
+    assert "kajian" in stages["telaah_rencana"]["requires_documents"]

@@ -129,15 +129,58 @@ def merge_layers(code: str, layers: list[Layer], rules_dir: Path = RULES_DIR) ->
     return copy.deepcopy(_CACHE[key])
 
 
+def without_conflicts(variant: dict[str, Any], errors: list[RuleError]) -> dict[str, Any]:
+    """``variant`` minus the patch entries the errors point at (a stage's ``deadline`` that a
+    newer provinsi rule made too long, …): the rest of the daerah's own rules still apply."""
+    out = copy.deepcopy(variant)
+    for e in errors:
+        keys = [k for k in e.path.replace("[", ".").replace("]", "").split(".") if k]
+        node: Any = out
+        trail: list[tuple[Any, Any]] = []
+        for k in keys:
+            k2: Any = int(k) if k.isdigit() and isinstance(node, list) else k
+            if (
+                isinstance(node, dict)
+                and k2 in node
+                or isinstance(node, list)
+                and (isinstance(k2, int) and k2 < len(node))
+            ):
+                trail.append((node, k2))
+                node = node[k2]
+            else:
+                break
+        if len(trail) >= 3:  # never drop a whole process or the variant's head
+            parent, key = trail[-1]
+            if isinstance(parent, dict):
+                parent.pop(key, None)
+    return out
+
+
 def effective_for(
     tenant: Tenant, on: date, rules_dir: Path = RULES_DIR
 ) -> tuple[MergedRulebook, list[Layer]]:
-    """The tenant's merged rulebook on ``on``. When its own published variant no longer fits
-    under a newer provinsi rule, the provinsi rule stands (the Pergub binds the kab/kota)."""
+    """The tenant's merged rulebook on ``on``. Where its own published variant no longer fits
+    under a newer provinsi rule, the provinsi rule stands (the Pergub binds the kab/kota) and
+    the rest of its own rules still apply."""
     layers = layers_for(tenant, on, rules_dir)
     try:
         return merge_layers(tenant.code, layers, rules_dir), layers
-    except RulebookInvalid:
+    except RulebookInvalid as exc:
         if len(layers) < 2:
             raise
-        return merge_layers(tenant.code, layers[:-1], rules_dir), layers[:-1]
+        own = layers[-1]
+        trimmed = Layer(
+            own.code,
+            own.name,
+            without_conflicts(own.variant, exc.errors),
+            own.origin,
+            own.version_id,
+            own.effective_from,
+        )
+        try:
+            return merge_layers(tenant.code, [*layers[:-1], trimmed], rules_dir), [
+                *layers[:-1],
+                trimmed,
+            ]
+        except RulebookInvalid:
+            return merge_layers(tenant.code, layers[:-1], rules_dir), layers[:-1]
