@@ -49,6 +49,24 @@ def test_forms_edit_the_draft_refuse_in_words_and_the_audit_chain_records_each_s
     )
     assert "Pilih peraturan dasar perubahan ini" in no_basis
 
+    # a field added to an existing kind's contents (Perwal's own basis), through the form
+    added = text(
+        post(
+            admin,
+            "/aturan/ubah/add_field",
+            {
+                "kind": "kajian",
+                "field_name": "analisis_risiko",
+                "field_label": "Analisis risiko",
+                "field_type": "longtext",
+                "field_required": "1",
+                "basis_regulation": "PERWALSKA2026",
+                "basis_pasal": "5",
+            },
+        )
+    )
+    assert "Perubahan tersimpan" in added and "isian tambahan kajian.analisis_risiko" in added
+
     # a ministry-held stage offers no form at all (PMDN25 tahap 7: Sekretaris Jenderal)
     editor = text(admin.get("/aturan/ubah"))
     row = editor.split('id="tahap-verifikasi_rencana"')[1].split("</tr>")[0]

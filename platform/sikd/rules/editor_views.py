@@ -112,6 +112,13 @@ def _form_params(op: str) -> dict[str, Any]:
             }
             for i in range(3)
         ]
+    if op == "add_field":
+        params["field"] = {
+            "name": f.get("field_name", ""),
+            "label": f.get("field_label", ""),
+            "type": f.get("field_type", "text"),
+            "required": bool(f.get("field_required")),
+        }
     if op == "add_persyarat":
         params["types"] = f.getlist("types")
     if op == "add_stage":
