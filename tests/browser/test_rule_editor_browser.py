@@ -26,24 +26,8 @@ def saved(page) -> None:
     page.get_by_text("Perubahan tersimpan dan telah diperiksa.").wait_for()
 
 
-def test_surakarta_edits_its_perwal_in_forms_and_the_wali_kota_publishes(person, live_server):
-    from sikd.core import clock
-
-    base = live_server
-    admin = person("33.72", ["tenant_admin"])
-    admin.goto(f"{base}/aturan")
-    admin.get_by_role("link", name="Penyusun aturan daerah").first.click()
-    admin.get_by_role("button", name="Mulai draf").click()
-    admin.get_by_label("Kode singkat").fill("PERWALSKA2026")
-    admin.get_by_label("Nama lengkap peraturan").fill("Perwal Kota Surakarta Nomor X Tahun 2026")
-    admin.get_by_role("button", name="Daftarkan peraturan").click()
-    saved(admin)
-    admin.get_by_label(re.compile("^Naskah peraturan")).set_input_files(
-        {"name": "perwal-surakarta.pdf", "mimeType": "application/pdf", "buffer": PDF}
-    )
-    admin.get_by_role("button", name="Unggah naskah").click()
-    saved(admin)
-
+def tighten_and_require(admin) -> None:
+    """Gubernur forwarding 5 → 3 hari; a new 'telaah hukum' kind required before the DPRD."""
     row = admin.locator("#tahap-rencana_di_gubernur")
     row.get_by_text("Perketat tenggat").click()
     form = row.get_by_role("form", name=re.compile("^Perketat tenggat"))
@@ -72,6 +56,27 @@ def test_surakarta_edits_its_perwal_in_forms_and_the_wali_kota_publishes(person,
     basis(form)
     form.get_by_role("button", name="Wajibkan").click()
     saved(admin)
+
+
+def test_surakarta_edits_its_perwal_in_forms_and_the_wali_kota_publishes(person, live_server):
+    from sikd.core import clock
+
+    base = live_server
+    admin = person("33.72", ["tenant_admin"])
+    admin.goto(f"{base}/aturan")
+    admin.get_by_role("link", name="Penyusun aturan daerah").first.click()
+    admin.get_by_role("button", name="Mulai draf").click()
+    admin.get_by_label("Kode singkat").fill("PERWALSKA2026")
+    admin.get_by_label("Nama lengkap peraturan").fill("Perwal Kota Surakarta Nomor X Tahun 2026")
+    admin.get_by_role("button", name="Daftarkan peraturan").click()
+    saved(admin)
+    admin.get_by_label(re.compile("^Naskah peraturan")).set_input_files(
+        {"name": "perwal-surakarta.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    admin.get_by_role("button", name="Unggah naskah").click()
+    saved(admin)
+
+    tighten_and_require(admin)
     assert "Telaah hukum Bagian Hukum" in admin.locator("#tahap-telaah_rencana").inner_text()
     assert "3 hari" in admin.locator("#tahap-rencana_di_gubernur").inner_text()
 
