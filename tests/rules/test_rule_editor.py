@@ -262,3 +262,31 @@ def test_propose_needs_the_regulation_pdf_and_a_date_not_in_the_past(cast, clock
     assert "basis.regulation" in missing_basis.get_json()["errors"]
     past = admin.post("/api/v1/rules/draft/propose", json={"effective_from": "2026-01-01"})
     assert past.status_code == 422
+
+
+def test_bad_input_to_the_editor_api_is_refused_in_indonesian_never_a_500(cast):
+    admin = cast("33.72").api("tenant_admin")
+    assert admin.get("/api/v1/rules/draft").status_code == 404  # no draft yet
+    admin.post("/api/v1/rules/draft")
+    odd = [
+        {"op": "tighten_deadline", "process": "x", "stage": "y", "amount": "tiga"},
+        {"op": "add_document_kind", "code": "A B", "fields": "bukan daftar", "basis": "teks"},
+        {"op": "add_field", "kind": "kajian", "field": ["x"], "basis": [1]},
+        {"op": "add_stage", "process": "luar_negeri", "after": "prakarsa", "stage": "x"},
+        {"op": "require_document", "process": "tidak_ada", "stage": "s", "kind": "kajian"},
+        {"op": "hapus_semua"},
+        ["bukan", "objek"],
+    ]
+    for body in odd:
+        response = admin.post("/api/v1/rules/draft/edits", json=body)
+        assert 400 <= response.status_code < 500, (body, response.get_json())
+        assert response.get_json()["message"]
+    for body in ({"variant": "x"}, {"variant": {"id": 1, "processes": []}}):
+        response = admin.client.put("/api/v1/rules/draft", json=body, headers=admin.headers)
+        assert response.status_code in (200, 422), response.get_json()
+    broken = admin.post("/api/v1/rules/draft/import", json={"yaml": "id: ["})
+    assert broken.status_code == 422 and "YAML" in broken.get_json()["message"]
+    assert (
+        admin.post("/api/v1/rules/draft/propose", json={"effective_from": "besok"}).status_code
+        == 422
+    )

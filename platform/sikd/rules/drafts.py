@@ -350,7 +350,9 @@ def apply_edit(user: User, op: str, p: dict[str, Any]) -> dict[str, Any]:
     tenant = _editor(user)
     v = draft_of(user).variant
     base = base_for(tenant, clock.now().date())
-    pid, sid, basis = str(p.get("process") or ""), str(p.get("stage") or ""), p.get("basis")
+    pid, sid, basis = str(p.get("process") or ""), str(p.get("stage") or ""), _dict(p.get("basis"))
+    fields = [_dict(f) for f in p.get("fields") or ()] if isinstance(p.get("fields"), list) else []
+    types = [str(t) for t in p.get("types") or ()] if isinstance(p.get("types"), list) else []
     ops = {
         "regulation": lambda: edits.set_regulation(v, p.get("key"), p.get("label")),
         "tighten_deadline": lambda: edits.tighten_deadline(
@@ -360,15 +362,15 @@ def apply_edit(user: User, op: str, p: dict[str, Any]) -> dict[str, Any]:
             v, pid, sid, p.get("before"), p.get("unit"), basis
         ),
         "add_document_kind": lambda: edits.add_document_kind(
-            v, p.get("code"), p.get("label"), list(p.get("fields") or ()), basis
+            v, p.get("code"), p.get("label"), fields, basis
         ),
-        "add_field": lambda: edits.add_field(v, p.get("kind"), p.get("field") or {}, basis),
+        "add_field": lambda: edits.add_field(v, p.get("kind"), _dict(p.get("field")), basis),
         "require_document": lambda: edits.require_document(v, pid, sid, p.get("kind"), basis),
         "add_persyarat": lambda: edits.add_persyarat(
-            v, p.get("code"), p.get("label"), list(p.get("types") or ()), basis
+            v, p.get("code"), p.get("label"), types, basis
         ),
         "add_stage": lambda: edits.add_stage(
-            v, base, pid, str(p.get("after") or ""), {**(p.get("stage") or {}), "basis": basis}
+            v, base, pid, str(p.get("after") or ""), {**_dict(p.get("stage")), "basis": basis}
         ),
     }
     if op not in ops:
@@ -378,3 +380,7 @@ def apply_edit(user: User, op: str, p: dict[str, Any]) -> dict[str, Any]:
     except edits.EditError as exc:
         raise AppError("invalid_input", str(exc), field_errors={exc.field: [str(exc)]}) from exc
     return save_variant(user, changed, refuse_new_errors=True)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

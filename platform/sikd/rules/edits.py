@@ -60,6 +60,10 @@ def _unit(value: Any, field: str = "unit") -> str:
     return str(value)
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 REG_KEY = re.compile(r"^[A-Z]+[0-9]+$")
 
 
@@ -211,7 +215,7 @@ def add_stage(
     nxt = ids[ids.index(after) + 1] if ids.index(after) + 1 < len(ids) else None
     if nxt is None:
         raise EditError("after", "Tahap baru tidak dapat ditempatkan sesudah tahap terakhir.")
-    roles = [r for r in stage.get("roles") or () if r]
+    roles = [str(r) for r in _list(stage.get("roles")) if r]
     if not roles:
         raise EditError("roles", "Pilih sedikitnya satu pelaku tahap ini.")
     new = {
@@ -237,7 +241,7 @@ def add_stage(
             },
         ],
     }
-    docs = [d for d in stage.get("requires_documents") or () if d]
+    docs = [str(d) for d in _list(stage.get("requires_documents")) if d]
     if docs:
         new["requires_documents"] = docs
     if stage.get("deadline_amount") not in (None, ""):
