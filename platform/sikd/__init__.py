@@ -108,6 +108,7 @@ def _page_blueprints() -> list:
     from sikd.documents.letterhead_views import bp as letterhead
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
+    from sikd.rules import editor_views  # noqa: F401
     from sikd.rules.views import bp as rules
     from sikd.web.views import bp as web
 

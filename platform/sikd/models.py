@@ -19,7 +19,7 @@ from sikd.documents.letterhead import Letterhead  # noqa: F401
 from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
 from sikd.notifications.models import Notification  # noqa: F401
 from sikd.routing.models import RoutingHop  # noqa: F401
-from sikd.rules.models import RulebookVersion  # noqa: F401
+from sikd.rules.models import RulebookVersion, VariantDraft  # noqa: F401
 from sikd.rules.overrides import CalendarOverride  # noqa: F401
 from sikd.tenancy.models import Tenant  # noqa: F401
 from sikd.tenancy.sequences import LetterSequence  # noqa: F401

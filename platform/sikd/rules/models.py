@@ -43,3 +43,32 @@ class RulebookVersion(TenantOwnedMixin, db.Model):
     effective_from: Mapped[date] = mapped_column(Date, nullable=False)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class VariantDraft(TenantOwnedMixin, db.Model):
+    """A daerah's Perwal/Pergub variant being edited in the product (FORMAT.md patch shape).
+
+    ``draft`` → ``proposed`` (tenant admin, with an effective date) → ``published`` (a second
+    person: the Kepala Daerah) or back to ``draft``. A published draft is the history entry of the
+    rulebook version it produced: who proposed and approved it, its basis document and its date.
+    """
+
+    __tablename__ = "variant_drafts"
+    __table_args__ = (Index("ix_variant_drafts_tenant_id_status", "tenant_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    variant: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    # the regulation's own document (the Perwal/Pergub PDF), uploaded once and cited
+    basis_document: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+    proposed_by: Mapped[int | None] = mapped_column(Integer)
+    proposed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[int | None] = mapped_column(Integer)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rulebook_version_id: Mapped[int | None] = mapped_column(Integer)
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -8,18 +8,18 @@ running cooperation keeps the version it started under.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date
-from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
 from sikd.core import clock
 from sikd.core.extensions import db
-from sikd.rules.loader import RULES_DIR, RuleError, check_file, effective_rulebook, tenant_chain
+from sikd.rules.drafts import check_variant
+from sikd.rules.layers import parse_variant
+from sikd.rules.loader import RuleError
 from sikd.rules.models import RulebookVersion
 from sikd.tenancy.scope import tenant_scope
 
@@ -44,17 +44,25 @@ def submit_variant(user: User, yaml_text: str, effective_from: date) -> Rulebook
                 )
             ]
         )
-    with tempfile.TemporaryDirectory(prefix="sikd-rules-") as tmp:
-        workdir = Path(tmp)
-        for path in tenant_chain(tenant.code, RULES_DIR):
-            if path.stem != tenant.code:  # national and the provinsi file; never its own old one
-                shutil.copy(path, workdir / path.name)
-        candidate = workdir / f"{tenant.code}.yaml"
-        candidate.write_text(yaml_text, encoding="utf-8")
-        errors = check_file(candidate, workdir)
-        if errors:
-            raise VariantRefused(errors)
-        merged = effective_rulebook(tenant.code, workdir)
+    try:
+        variant = parse_variant(yaml_text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "sintaks YAML tidak sah"
+        raise VariantRefused(
+            [
+                RuleError(
+                    "(pengajuan)", "(berkas)", f"YAML tidak sah: {problem}; perbaiki sintaksnya."
+                )
+            ]
+        ) from exc
+    if isinstance(variant, dict) and str(variant.get("id", tenant.code)) != tenant.code:
+        raise VariantRefused(
+            [RuleError("(pengajuan)", "id", f"id harus sama dengan kode daerah: {tenant.code!r}.")]
+        )
+    # the same validation as the files, onto national and the provinsi's rules in force
+    merged, errors, _ = check_variant(tenant, variant, effective_from)
+    if errors or merged is None:
+        raise VariantRefused(errors)
     with tenant_scope(tenant.id):
         version = RulebookVersion(
             tenant_id=tenant.id,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from sikd.core import clock
 from sikd.core.extensions import db
-from sikd.rules.loader import effective_rulebook
+from sikd.rules.layers import PUBLISHED, effective_for
 from sikd.rules.models import RulebookVersion
 from sikd.tenancy.models import Tenant
 
@@ -18,36 +18,36 @@ FILES_EPOCH = date(2000, 1, 1)  # the shipped files count from "always"
 def current_rulebook_version(tenant: Tenant, on: date | None = None) -> RulebookVersion:
     """The rulebook a new cooperation of ``tenant`` starts under (pinned from then on).
 
-    An uploaded variant that is effective wins; otherwise the shipped files, stored by hash."""
+    The layers in force on ``on`` (national, the provinsi's published Pergub variant or file,
+    the tenant's own published variant or file) are merged; the version row with that content
+    is reused, else stored: ``files`` when no published variant is involved, ``inherited`` when
+    a combination of published layers is new (e.g. a provinsi published after the kab/kota)."""
     on = on or clock.now().date()
-    uploaded = db.session.scalar(
+    merged, layers = effective_for(tenant, on)
+    published = [layer for layer in layers if layer.origin == "published"]
+    existing = db.session.scalar(
         select(RulebookVersion)
         .where(
             RulebookVersion.tenant_id == tenant.id,
-            RulebookVersion.source == "variant_upload",
+            RulebookVersion.content_hash == merged.content_hash,
             RulebookVersion.effective_from <= on,
         )
-        .order_by(RulebookVersion.effective_from.desc(), RulebookVersion.id.desc())
-        .limit(1)
-    )
-    if uploaded is not None:
-        return uploaded
-    merged = effective_rulebook(tenant.code)
-    existing = db.session.scalar(
-        select(RulebookVersion).where(
-            RulebookVersion.tenant_id == tenant.id,
-            RulebookVersion.content_hash == merged.content_hash,
-            RulebookVersion.source == "files",
+        .order_by(
+            case((RulebookVersion.source == PUBLISHED, 0), else_=1),
+            RulebookVersion.effective_from.desc(),
+            RulebookVersion.id.desc(),
         )
+        .limit(1)
     )
     if existing is not None:
         return existing
+    since = max((date.fromisoformat(p.effective_from) for p in published), default=FILES_EPOCH)
     version = RulebookVersion(
         tenant_id=tenant.id,
         content_hash=merged.content_hash,
         rulebook=merged.as_dict(),
-        source="files",
-        effective_from=FILES_EPOCH,
+        source="inherited" if published else "files",
+        effective_from=since,
     )
     db.session.add(version)
     db.session.flush()

@@ -5,22 +5,25 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from sikd.rules.loader import MergedRulebook, effective_rulebook
+from sikd.core import clock
+from sikd.rules.layers import effective_for
+from sikd.rules.loader import MergedRulebook
 
 bp = Blueprint("rule_pages", __name__, template_folder="templates")
 
 
-def merged_rulebook(code: str) -> MergedRulebook:
-    """The tenant's merged rulebook from ``tenants/rules`` (the rules package keeps it parsed
-    until a file changes); the pages only read it. Cooperations use their pinned one."""
-    return effective_rulebook(code)
+def merged_rulebook(tenant) -> MergedRulebook:
+    """The tenant's merged rulebook in force today: national, the provinsi's and its own
+    published variants or files (kept parsed by the rules package). Cooperations use their
+    pinned one."""
+    return effective_for(tenant, clock.now().date())[0]
 
 
 @bp.route("/aturan")
 @login_required
 def rules():
     tenant = current_user.tenant
-    merged = merged_rulebook(tenant.code)
+    merged = merged_rulebook(tenant)
     data = merged.data
     titles = {"national": "Nasional"}
     if len(merged.chain) > 1:
