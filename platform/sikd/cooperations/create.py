@@ -158,15 +158,9 @@ def country_problem(code: str | None) -> str | None:
 
 def _foreign_errors(rules: Rulebook, data: NewCooperation) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    country = data.partner_country
-    if not country or len(country) != 2 or not country.isalpha():
-        errors["partner_country"] = [
-            "Isi negara mitra dengan kode ISO 3166 dua huruf, mis. JP untuk Jepang."
-        ]
-    elif country.upper() == "ID":
-        errors["partner_country"] = [
-            "Mitra kerja sama luar negeri tidak boleh berasal dari Indonesia."
-        ]
+    problem = country_problem(data.partner_country)
+    if problem:
+        errors["partner_country"] = [problem]
     known_objek = {o["code"] for o in rules.objek()}
     unknown = [o for o in data.objek if o not in known_objek]
     if not data.objek:
