@@ -14,7 +14,7 @@ from sikd.core.schemas import Schema
 
 def _text(label: str, max_len: int, *, min_len: int = 0, **kw) -> fields.String:
     return fields.String(
-        validate=validate.Length(min=min_len, max=max_len), metadata={"label": label}, **kw
+        validate=validate.Length(min=min_len or None, max=max_len), metadata={"label": label}, **kw
     )
 
 
