@@ -57,13 +57,15 @@ def uses_sikd(tenant: Tenant) -> bool:
 
 def search_partners(user: User, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Daerah of the registry matching ``text`` (name or code), for the KSDD partner picker."""
-    like = f"%{(text or '').strip()}%"
+    # LIKE's wildcards and escape character are searched for literally
+    literal = (text or "").strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{literal}%"
     rows = db.session.scalars(
         select(Tenant)
         .where(
             Tenant.kind.in_(("provinsi", "kabupaten", "kota")),
             Tenant.id != user.tenant_id,
-            (Tenant.name.ilike(like)) | (Tenant.code.ilike(like)),
+            Tenant.name.ilike(like, escape="\\") | Tenant.code.ilike(like, escape="\\"),
         )
         .order_by(Tenant.name)
         .limit(limit)
