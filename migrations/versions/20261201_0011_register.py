@@ -1,0 +1,91 @@
+"""register: legacy imports with progress, remembered column mappings, imported rows (no
+duplicates on re-import), public-register field settings; RLS on each
+
+Revision ID: 0011
+Revises: 0007
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+from sikd.tenancy.rls import enable_tenant_rls
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def _tenant_fk(table):
+    return sa.ForeignKeyConstraint(
+        ["tenant_id"], ["tenants.id"], name=f"fk_{table}_tenant_id_tenants"
+    )
+
+
+def upgrade():
+    op.create_table(
+        "register_imports",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(200), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("headers", postgresql.JSONB(), nullable=False),
+        sa.Column("mapping", postgresql.JSONB(), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
+        sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("errors", postgresql.JSONB(), nullable=False),
+        sa.Column("created_by", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True)),
+        _tenant_fk("register_imports"),
+    )
+    op.create_index(
+        "ix_register_imports_tenant_id_created_at", "register_imports", ["tenant_id", "created_at"]
+    )
+    op.create_table(
+        "register_import_mappings",
+        sa.Column("tenant_id", sa.Integer(), primary_key=True),
+        sa.Column("mapping", postgresql.JSONB(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        _tenant_fk("register_import_mappings"),
+    )
+    op.create_table(
+        "register_imported_rows",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("row_key", sa.String(64), nullable=False),
+        sa.Column("cooperation_id", sa.Integer(), sa.ForeignKey("cooperations.id"), nullable=False),
+        sa.Column("import_id", sa.Integer(), sa.ForeignKey("register_imports.id"), nullable=False),
+        sa.Column("source_number", sa.String(80)),
+        _tenant_fk("register_imported_rows"),
+        sa.UniqueConstraint("tenant_id", "row_key", name="uq_register_imported_row"),
+    )
+    op.create_table(
+        "register_public_settings",
+        sa.Column("tenant_id", sa.Integer(), primary_key=True),
+        sa.Column("hidden_fields", postgresql.ARRAY(sa.String(40)), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        _tenant_fk("register_public_settings"),
+    )
+    for table in (
+        "register_imports",
+        "register_import_mappings",
+        "register_imported_rows",
+        "register_public_settings",
+    ):
+        enable_tenant_rls(op, table)
+
+
+def downgrade():
+    op.drop_table("register_public_settings")
+    op.drop_table("register_imported_rows")
+    op.drop_table("register_import_mappings")
+    op.drop_index("ix_register_imports_tenant_id_created_at", table_name="register_imports")
+    op.drop_table("register_imports")
