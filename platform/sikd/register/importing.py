@@ -15,10 +15,15 @@ from sqlalchemy import select
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
-from sikd.cooperations.access import grant, parent_provinsi
+from sikd.cooperations.access import parent_provinsi
 from sikd.cooperations.history import actor_label
-from sikd.cooperations.models import FOREIGN_TYPES, Cooperation, CooperationStatus, StageEvent
-from sikd.cooperations.summary import refresh_summary
+from sikd.cooperations.models import (
+    FOREIGN_TYPES,
+    Cooperation,
+    CooperationAccess,
+    CooperationStatus,
+    StageEvent,
+)
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
@@ -28,13 +33,13 @@ from sikd.register.reading import Checker, Row, check_rows, guess_mapping, read_
 from sikd.routing.services import open_hop, tenant_by_code
 from sikd.rules.versions import current_rulebook_version
 from sikd.tenancy.models import KEMENDAGRI, Tenant
-from sikd.tenancy.scope import scoped, tenant_scope
+from sikd.tenancy.scope import scoped, system_scope, tenant_scope
 from sikd.tenancy.sequences import next_number
 from sikd.workflow.rulebook import Rulebook
 
 PROGRESS_EVERY = 100
+JOB_TIMEOUT = 2 * 3600  # 20,000 rows at the slowest measured rate, with room
 PREVIEW_ERRORS = 500
-IMPORT_ROLES = ("tkksd", "admin_daerah", "tenant_admin")
 
 
 def may_import(user: User) -> None:
@@ -148,8 +153,35 @@ def confirm(user: User, imp: RegisterImport, mapping: dict[str, str]) -> None:
         actor=user,
         data={"mapping": mapping},
     )
-    enqueue_after_commit("default", "sikd.register.tasks.import_job", imp.id, imp.tenant_id)
+    enqueue_after_commit(
+        "default",
+        "sikd.register.tasks.import_job",
+        imp.id,
+        imp.tenant_id,
+        job_timeout=JOB_TIMEOUT,
+    )
     db.session.commit()
+
+
+def _grant_new(coop: Cooperation, row: Row, grantees, now) -> None:
+    """The grants a new cooperation gets (``access.grant``), in one system scope: the row is
+    new, so no grant exists yet (Kemlu only for a foreign cooperation)."""
+    with system_scope():
+        for grantee, reason in grantees:
+            if grantee is None or grantee.id == coop.tenant_id:
+                continue
+            if reason == "kemlu" and row.type not in FOREIGN_TYPES:
+                continue
+            db.session.add(
+                CooperationAccess(
+                    tenant_id=grantee.id,
+                    cooperation_id=coop.id,
+                    owner_tenant_id=coop.tenant_id,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+        db.session.flush()
 
 
 def _write(
@@ -187,10 +219,9 @@ def _write(
     )
     db.session.add(coop)
     db.session.flush()
-    for grantee, reason in grantees:
-        if reason != "kemlu" or row.type in FOREIGN_TYPES:
-            grant(coop, grantee, reason, now)
-    if row.status == CooperationStatus.BERJALAN:
+    _grant_new(coop, row, grantees, now)
+    running = row.status == CooperationStatus.BERJALAN
+    if running:
         open_hop(coop, row.stage, "own", tenant, rules.roles_of(row.process, row.stage), now)
     where = f"berkas '{imp.filename}' baris {row.number}"
     db.session.add(
@@ -219,7 +250,10 @@ def _write(
             source_number=row.source_number,
         )
     )
-    refresh_summary(coop, rules)
+    # the list facts (summary.refresh_summary): no deadline is open on an imported row
+    coop.stage_label = rules.label_of(row.process, row.stage)[:300]
+    coop.holder_roles = rules.roles_of(row.process, row.stage) if running else []
+    coop.holder_since = now if running else None
     audit.record(
         tenant_id=tenant.id,
         action="cooperation.imported",

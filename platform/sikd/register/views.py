@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    flash,
     redirect,
     render_template,
     request,
@@ -24,7 +25,13 @@ from sikd.register.columns import IMPORT_FIELDS, REQUIRED
 from sikd.register.export import chunks, csv_lines, iter_register, register_xlsx
 from sikd.register.models import ImportStatus
 
-bp = Blueprint("register", __name__, template_folder="templates")
+bp = Blueprint(
+    "register",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/register/static",
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -146,3 +153,42 @@ def import_progress(import_id: int):
         progress=progress_of(imp),
         running=imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
     )
+
+
+@bp.route("/kerja-sama/tidak-aktif")
+@login_required
+def dormant_list():
+    """Dormant cooperation, per daerah (a provinsi or the centre sees every daerah it may)."""
+    from sikd.register.dormant import by_daerah, dormant_cases, months
+
+    cases = dormant_cases()
+    return render_template(
+        "register/dormant.html", groups=by_daerah(cases), total=len(cases), months=months()
+    )
+
+
+@bp.route("/pengaturan/daftar-publik", methods=["GET", "POST"])
+@login_required
+def public_settings():
+    """Which fields of this daerah's cooperation the public register shows."""
+    from sikd.register.public import PUBLIC_FIELDS, hidden_fields_of, set_hidden_fields
+
+    if request.method == "POST":
+        hidden = [f for f in PUBLIC_FIELDS if request.form.get(f"tampil_{f}") != "1"]
+        set_hidden_fields(current_user, hidden)
+        flash("Pengaturan daftar publik disimpan.", "success")
+        return redirect(url_for("register.public_settings"))
+    return render_template(
+        "register/public_settings.html",
+        fields=PUBLIC_FIELDS,
+        hidden=set(hidden_fields_of(current_user.tenant_id)),
+    )
+
+
+@bp.route("/kerja-sama/dasbor")
+@login_required
+def dashboard_page():
+    """Pictures of the register for the caller's level, each with its table."""
+    from sikd.register.dashboard import dashboard
+
+    return render_template("register/dashboard.html", **dashboard(current_user))
