@@ -222,3 +222,47 @@ def dashboard(user: User) -> dict[str, Any]:
         ensure_fresh(clock.now())
         figures.insert(0, national_figure())
     return {"tiles": tiles(sub, clock.now()), "figures": figures, "tenant": tenant}
+
+
+def provinsi_rows(user: User) -> list[dict[str, Any]]:
+    """Per provinsi (its own and its kab/kota's cooperation): total, overdue, dormant. The
+    national roles read the rollup the sweep keeps; others count what they may see."""
+    if user.tenant.kind == "kementerian":
+        from sikd.cooperations.rollup import ensure_fresh
+
+        ensure_fresh(clock.now())
+        counts = {pid: (total, late, dormant) for pid, total, _r, late, dormant in by_provinsi()}
+        tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
+        return [
+            {"code": t.code, "name": t.name, "total": counts.get(t.id, (0, 0, 0))[0],
+             "overdue": counts.get(t.id, (0, 0, 0))[1], "dormant": counts.get(t.id, (0, 0, 0))[2]}
+            for t in sorted(tenants, key=lambda t: t.name)
+        ]  # fmt: skip
+    sub = _visible()
+    owner = Tenant.__table__.alias("owner")
+    parent = Tenant.__table__.alias("parent")
+    prov_code = func.coalesce(parent.c.code, owner.c.code)
+    prov_name = func.coalesce(parent.c.name, owner.c.name)
+    running = sub.c.status == CooperationStatus.BERJALAN
+    rows = db.session.execute(
+        select(
+            prov_code,
+            prov_name,
+            func.count(),
+            func.count().filter(running, sub.c.next_due_at < clock.now()),
+            func.count().filter(running, sub.c.flags.overlap(["dormant"])),
+        )
+        .select_from(sub)
+        .join(owner, owner.c.id == sub.c.tenant_id)
+        .outerjoin(parent, parent.c.id == owner.c.parent_id)
+        .group_by(prov_code, prov_name)
+        .order_by(prov_name)
+    ).all()
+    return [
+        {"code": c, "name": n, "total": t, "overdue": o, "dormant": d} for c, n, t, o, d in rows
+    ]
+
+
+def partner_country_counts() -> dict[str, int]:
+    sub = _visible()
+    return {c: n for c, n in _count_by("partner_country", sub, limit=250) if c}

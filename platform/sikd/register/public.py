@@ -163,7 +163,7 @@ def public_list():
             items = [_shown(r, hidden) for r in rows[:PAGE]]
             daerah = db.session.execute(
                 select(Tenant.code, Tenant.name)
-                .where(Tenant.id.in_(select(Cooperation.tenant_id).distinct()))
+                .where(Tenant.id.in_(_public_query().with_only_columns(Cooperation.tenant_id)))
                 .order_by(Tenant.name)
             ).all()
         return render_template(

@@ -192,3 +192,28 @@ def dashboard_page():
     from sikd.register.dashboard import dashboard
 
     return render_template("register/dashboard.html", **dashboard(current_user))
+
+
+@bp.route("/kerja-sama/peta")
+@login_required
+def map_page():
+    """Indonesia by provinsi and the world by partner country, each region into its register."""
+    from sikd.core.i18n import country_name
+    from sikd.register import maps
+    from sikd.register.dashboard import partner_country_counts, provinsi_rows
+
+    rows = provinsi_rows(current_user)
+    countries = partner_country_counts()
+    return render_template(
+        "register/maps.html",
+        indonesia=maps.indonesia(
+            rows, lambda code: url_for("cooperation_pages.register", provinsi=code)
+        ),
+        world=maps.world(
+            countries, lambda code: url_for("cooperation_pages.register", partner_country=code)
+        ),
+        rows=rows,
+        countries=sorted(
+            ((country_name(c) or c, c, n) for c, n in countries.items()), key=lambda r: -r[2]
+        ),
+    )
