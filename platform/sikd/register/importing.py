@@ -184,6 +184,29 @@ def _grant_new(coop: Cooperation, row: Row, grantees, now) -> None:
         db.session.flush()
 
 
+def _history(coop: Cooperation, row: Row, imp: RegisterImport, user: User, now) -> str:
+    """The one step of its history: imported, from which file and line (documents later)."""
+    where = f"berkas '{imp.filename}' baris {row.number}"
+    db.session.add(
+        StageEvent(
+            tenant_id=coop.tenant_id,
+            cooperation_id=coop.id,
+            at=now,
+            from_stage=None,
+            to_stage=row.stage,
+            action=None,
+            kind="import",
+            actor_user_id=user.id,
+            actor_tenant_id=coop.tenant_id,
+            actor_label=actor_label(user),
+            inputs={"impor": imp.id, "baris": row.number, "nomor_asal": row.source_number},
+            skipped=[],
+            basis=f"Diimpor dari {where}; dokumen dapat dilampirkan kemudian.",
+        )
+    )
+    return where
+
+
 def _write(
     row: Row, imp: RegisterImport, user: User, tenant: Tenant, version, rules, grantees
 ) -> Cooperation:
@@ -223,24 +246,7 @@ def _write(
     running = row.status == CooperationStatus.BERJALAN
     if running:
         open_hop(coop, row.stage, "own", tenant, rules.roles_of(row.process, row.stage), now)
-    where = f"berkas '{imp.filename}' baris {row.number}"
-    db.session.add(
-        StageEvent(
-            tenant_id=tenant.id,
-            cooperation_id=coop.id,
-            at=now,
-            from_stage=None,
-            to_stage=row.stage,
-            action=None,
-            kind="import",
-            actor_user_id=user.id,
-            actor_tenant_id=tenant.id,
-            actor_label=actor_label(user),
-            inputs={"impor": imp.id, "baris": row.number, "nomor_asal": row.source_number},
-            skipped=[],
-            basis=f"Diimpor dari {where}; dokumen dapat dilampirkan kemudian.",
-        )
-    )
+    where = _history(coop, row, imp, user, now)
     db.session.add(
         ImportedRow(
             tenant_id=tenant.id,
