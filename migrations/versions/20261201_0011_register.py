@@ -1,5 +1,6 @@
 """register: legacy imports with progress, remembered column mappings, imported rows (no
-duplicates on re-import), public-register field settings; RLS on each
+duplicates on re-import), public-register field settings, budgets per year and source with
+beneficiaries and results; RLS on each
 
 Revision ID: 0011
 Revises: 0007
@@ -74,6 +75,32 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         _tenant_fk("register_public_settings"),
     )
+    op.create_table(
+        "register_budgets",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "cooperation_id", sa.Integer(), sa.ForeignKey("cooperations.id"), nullable=False
+        ),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(20), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("beneficiaries", sa.Integer()),
+        sa.Column("results", sa.Text()),
+        sa.Column("recorded_by", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        _tenant_fk("register_budgets"),
+        sa.UniqueConstraint(
+            "tenant_id", "cooperation_id", "year", "source", name="uq_register_budget_year_source"
+        ),
+    )
+    # the owner writes; those granted the cooperation (provinsi, Kemendagri, Kemlu) read
+    enable_tenant_rls(
+        op,
+        "register_budgets",
+        "exists (select 1 from cooperation_access g where g.cooperation_id = "
+        "register_budgets.cooperation_id and g.tenant_id = sikd_current_tenant())",
+    )
     for table in (
         "register_imports",
         "register_import_mappings",
@@ -84,6 +111,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("register_budgets")
     op.drop_table("register_public_settings")
     op.drop_table("register_imported_rows")
     op.drop_table("register_import_mappings")

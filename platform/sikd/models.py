@@ -13,6 +13,7 @@ from sikd.documents.letterhead import Letterhead  # noqa: F401
 from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
 from sikd.notifications.models import Notification  # noqa: F401
 from sikd.register.models import (  # noqa: F401
+    CooperationBudget,
     ImportedRow,
     ImportMapping,
     PublicSettings,

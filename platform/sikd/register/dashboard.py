@@ -21,6 +21,7 @@ from sikd.cooperations.rollup import by_provinsi
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import country_name
+from sikd.register.budget import beneficiaries_total, budget_by_year_source
 from sikd.tenancy.models import Tenant
 from sikd.web.filters import STATUS_LABELS
 
@@ -71,6 +72,7 @@ def tiles(sub, now: datetime) -> dict[str, int]:
             func.coalesce(func.sum(sub.c.estimated_cost), 0),
         )
     ).one()
+    spent = sum(a + o for _y, a, o in budget_by_year_source(sub))
     return {
         "total": total,
         "berjalan": berjalan,
@@ -78,6 +80,8 @@ def tiles(sub, now: datetime) -> dict[str, int]:
         "due_month": due_month,
         "dormant": dormant,
         "cost": int(cost),
+        "spent": spent,
+        "beneficiaries": beneficiaries_total(sub),
     }
 
 
@@ -100,12 +104,6 @@ def daerah_figures(sub) -> list[Figure]:
         .group_by(User.unit)
         .order_by(func.count().desc())
         .limit(15)
-    ).all()
-    cost = db.session.execute(
-        select(sub.c.year, func.coalesce(func.sum(sub.c.estimated_cost), 0))
-        .where(sub.c.estimated_cost.is_not(None))
-        .group_by(sub.c.year)
-        .order_by(sub.c.year)
     ).all()
     return [
         Figure(
@@ -156,9 +154,9 @@ def daerah_figures(sub) -> list[Figure]:
         ),
         Figure(
             "biaya",
-            "Perkiraan biaya tercatat per tahun (Rp)",
-            ["Tahun", "Rupiah"],
-            [(str(y), int(c)) for y, c in cost],
+            "Biaya per tahun menurut sumber dana (Rp)",
+            ["Tahun", "APBD", "Sumber lain"],
+            budget_by_year_source(sub),
         ),
     ]
 

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -89,3 +91,33 @@ class PublicSettings(TenantOwnedMixin, db.Model):
         ARRAY(String(40)), nullable=False, default=list
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+BUDGET_SOURCES = {
+    "apbd": "APBD",
+    "apbn": "APBN",
+    "mitra": "Dana mitra",
+    "lainnya": "Sumber lain yang sah",
+}
+
+
+class CooperationBudget(TenantOwnedMixin, db.Model):
+    """What a cooperation cost in one year from one source, and what it brought that year:
+    beneficiaries and results (as the annual or implementation report states them)."""
+
+    __tablename__ = "register_budgets"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id", "cooperation_id", "year", "source", name="uq_register_budget_year_source"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperations.id"), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    amount: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    beneficiaries: Mapped[int | None] = mapped_column(Integer)
+    results: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

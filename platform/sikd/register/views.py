@@ -24,6 +24,7 @@ from sikd.register import importing
 from sikd.register.columns import IMPORT_FIELDS, REQUIRED
 from sikd.register.export import chunks, csv_lines, iter_register, register_xlsx
 from sikd.register.models import ImportStatus
+from sikd.web.panels import detail_panel
 
 bp = Blueprint(
     "register",
@@ -217,3 +218,31 @@ def map_page():
             ((country_name(c) or c, c, n) for c, n in countries.items()), key=lambda r: -r[2]
         ),
     )
+
+
+@detail_panel
+def budget_panel(coop) -> dict[str, Any]:
+    """Cost and benefit on the cooperation's page."""
+    from sikd.register.budget import budgets_of, may_record
+    from sikd.register.models import BUDGET_SOURCES
+
+    return {
+        "budget_panel": {
+            "rows": budgets_of(coop),
+            "sources": BUDGET_SOURCES,
+            "may_record": may_record(current_user, coop),
+            "this_year": clock.now().year,
+        }
+    }
+
+
+@bp.post("/kerja-sama/<int:coop_id>/biaya")
+@login_required
+def record_budget_view(coop_id: int):
+    from sikd.cooperations.access import get_visible
+    from sikd.register.budget import record_budget
+
+    coop = get_visible(coop_id)
+    record_budget(current_user, coop, request.form.to_dict())
+    flash("Biaya dan manfaat dicatat.", "success")
+    return redirect(url_for("cooperation_pages.detail", coop_id=coop.id) + "#biaya")
