@@ -108,13 +108,15 @@ def _page_blueprints() -> list:
     from sikd.documents.letterhead_views import bp as letterhead
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
+    from sikd.register.public import bp as public_register
+    from sikd.register.views import bp as register
     from sikd.rules import editor_views  # noqa: F401
     from sikd.rules.views import bp as rules
     from sikd.web.views import bp as web
 
     return [
         *(accounts, account_admin, health, web, cooperations, documents, rules, notifications),
-        letterhead,
+        *(letterhead, register, public_register),
     ]
 
 

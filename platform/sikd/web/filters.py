@@ -43,6 +43,7 @@ EVENT_KIND_LABELS = {
     "refuse": "Dihentikan",
     "decide": "Diputuskan",
     "expire": "Tenggat lewat",
+    "import": "Diimpor dari berkas kerja sama lama",
 }
 EXPIRY_LABELS = {
     "route_direct": "diajukan langsung karena tenggat Gubernur habis",
