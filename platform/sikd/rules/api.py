@@ -10,7 +10,7 @@ from sikd.core.errors import AppError, NotFound
 from sikd.rules import drafts, overview, sharing
 from sikd.rules.api_schemas import (
     BASIS_DOCUMENT_BODY,
-    YAML_TEXT,
+    YAML_VARIANT,
     BasisDocumentOut,
     DraftOut,
     DraftVariantBody,
@@ -197,7 +197,7 @@ class VariantExport(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, YAML_TEXT, content_type="application/yaml")
+    @blp.response(200, YAML_VARIANT, content_type="application/yaml")
     @documented_errors(blp, 401, 404, 422)
     def get(self, query):
         """Aturan daerah Anda (atau instansi ``tenant``) yang berlaku, dalam format YAML FORMAT.md."""

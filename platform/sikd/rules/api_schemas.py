@@ -202,7 +202,10 @@ BASIS_DOCUMENT_BODY = {
         }
     },
 }
-YAML_TEXT = {"type": "string", "description": "varian dalam bentuk tenants/rules/FORMAT.md"}
+YAML_VARIANT = {
+    "type": "object",
+    "description": "varian (pemetaan YAML) dalam bentuk tenants/rules/FORMAT.md",
+}
 
 
 # --------------------------------------------------------------------------- answers
