@@ -1,45 +1,36 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
 from sikd.core.api import api_login_required, documented_errors, error_response
 from sikd.core.errors import AppError, NotFound
-from sikd.core.schemas import Schema
 from sikd.rules import drafts, overview, sharing
+from sikd.rules.api_schemas import (
+    BASIS_DOCUMENT_BODY,
+    YAML_VARIANT,
+    BasisDocumentOut,
+    DraftOut,
+    DraftVariantBody,
+    EditBody,
+    ExportQuery,
+    HistoryOut,
+    ImportBody,
+    OverviewOut,
+    ProposeBody,
+    ReturnBody,
+    RulebookVersionOut,
+    RulesOut,
+    TemplatesOut,
+    VariantBody,
+)
 from sikd.rules.services import VariantRefused, submit_variant, versions_of
 from sikd.rules.versions import current_rulebook_version
 from sikd.tenancy.services import get_tenant
 
 blp = Blueprint("rules", __name__, description="Aturan: nasional dan varian daerah")
-
-
-class RulebookVersionOut(Schema):
-    id = fields.Integer(required=True)
-    content_hash = fields.String(required=True)
-    source = fields.String(required=True)
-    effective_from = fields.Date(required=True)
-    created_at = fields.DateTime(allow_none=True)
-
-
-class RulesOut(Schema):
-    tenant = fields.String(required=True)
-    current = fields.Nested(RulebookVersionOut, required=True)
-    versions = fields.List(fields.Nested(RulebookVersionOut), required=True)
-
-
-class VariantBody(Schema):
-    yaml = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=1_000_000),
-        metadata={"label": "Teks YAML varian", "description": "lihat tenants/rules/FORMAT.md"},
-    )
-    effective_from = fields.Date(required=True, metadata={"label": "Tanggal mulai berlaku"})
 
 
 @blp.route("/rules")
@@ -85,63 +76,70 @@ class Variant(MethodView):
 
 # --------------------------------------------------------------------------- the rule editor
 
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+EDITOR_ERRORS = (401, 403, 404, 409, 422)
 
 
-def _date(value) -> date:
-    try:
-        return date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise AppError(
-            "invalid_input",
-            "Isi tanggal mulai berlaku (effective_from) dengan format TTTT-BB-HH.",
-            field_errors={"effective_from": ["Tanggal tidak sah."]},
-        ) from None
+def _template_tenant(code: str):
+    """The daerah a code names (a path or query value), or a 404 in words."""
+    tenant = get_tenant(code) if 0 < len(code) <= 20 and "\x00" not in code else None
+    if tenant is None:
+        raise NotFound(None, "Instansi tidak ditemukan.")
+    return tenant
 
 
 @blp.route("/rules/draft")
 class Draft(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, DraftOut)
+    @documented_errors(blp, 401, 403, 404)
     def get(self):
         """Draf aturan daerah Anda dengan hasil pemeriksaannya (dalam kata-kata)."""
         return drafts.report(current_user.tenant, drafts.draft_of(current_user))
 
+    @blp.response(201, DraftOut)
+    @documented_errors(blp, 401, 403, 409, 422)
     def post(self):
         """Mulai (atau buka) draf dari aturan daerah yang berlaku."""
         draft = drafts.start_draft(current_user)
-        return drafts.report(current_user.tenant, draft), 201
+        return drafts.report(current_user.tenant, draft)
 
-    def put(self):
+    @blp.arguments(DraftVariantBody)
+    @blp.response(200, DraftOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
+    def put(self, body):
         """Simpan seluruh varian draf (bentuk FORMAT.md); diperiksa seperti berkas aturan."""
-        variant = _body().get("variant")
-        if not isinstance(variant, dict):
-            raise AppError("invalid_input", "Kirim varian sebagai objek JSON pada 'variant'.")
-        return drafts.save_variant(current_user, variant, refuse_new_errors=False)
+        return drafts.save_variant(current_user, body["variant"], refuse_new_errors=False)
 
 
 @blp.route("/rules/draft/edits")
 class DraftEdit(MethodView):
     decorators = [api_login_required]
 
-    def post(self):
+    @blp.arguments(EditBody)
+    @blp.response(200, DraftOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
+    def post(self, body):
         """Satu perubahan dari formulir (op: tighten_deadline, add_document_kind, …)."""
-        body = _body()
-        return drafts.apply_edit(current_user, str(body.get("op") or ""), body)
+        return drafts.apply_edit(current_user, body["op"], body)
 
 
 @blp.route("/rules/draft/basis-document")
 class DraftBasisDocument(MethodView):
     decorators = [api_login_required]
 
+    @blp.doc(requestBody=BASIS_DOCUMENT_BODY)
+    @blp.response(200, BasisDocumentOut)
+    @documented_errors(blp, 401, 403, 404, 409, 413, 422, 503)
     def post(self):
-        """Unggah naskah Perwal/Pergub (PDF) yang menjadi dasar draf."""
+        """Unggah naskah Perwal/Pergub (PDF) yang menjadi dasar draf (multipart: file)."""
         upload = request.files.get("file")
         if upload is None:
-            raise AppError("invalid_input", "Pilih berkas PDF peraturan.")
+            raise AppError(
+                "file_required",
+                "Pilih berkas PDF peraturan.",
+                field_errors={"file": ["Wajib diisi."]},
+            )
         return drafts.attach_basis_document(current_user, upload.filename or "", upload.read())
 
 
@@ -149,9 +147,12 @@ class DraftBasisDocument(MethodView):
 class DraftPropose(MethodView):
     decorators = [api_login_required]
 
-    def post(self):
+    @blp.arguments(ProposeBody)
+    @blp.response(200, DraftOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
+    def post(self, body):
         """Ajukan draf kepada Kepala Daerah dengan tanggal berlakunya."""
-        draft = drafts.propose(current_user, _date(_body().get("effective_from")))
+        draft = drafts.propose(current_user, body["effective_from"])
         return drafts.report(current_user.tenant, draft)
 
 
@@ -159,18 +160,23 @@ class DraftPropose(MethodView):
 class DraftPublish(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(201, RulebookVersionOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
     def post(self):
         """Terbitkan usulan (Kepala Daerah, bukan pengusulnya)."""
-        return RulebookVersionOut().dump(drafts.publish(current_user)), 201
+        return drafts.publish(current_user)
 
 
 @blp.route("/rules/draft/return")
 class DraftReturn(MethodView):
     decorators = [api_login_required]
 
-    def post(self):
+    @blp.arguments(ReturnBody)
+    @blp.response(200, DraftOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
+    def post(self, body):
         """Kembalikan usulan menjadi draf, dengan alasan."""
-        draft = drafts.send_back(current_user, str(_body().get("reason") or ""))
+        draft = drafts.send_back(current_user, body["reason"])
         return drafts.report(current_user.tenant, draft)
 
 
@@ -178,21 +184,24 @@ class DraftReturn(MethodView):
 class DraftImport(MethodView):
     decorators = [api_login_required]
 
-    def post(self):
+    @blp.arguments(ImportBody)
+    @blp.response(201, DraftOut)
+    @documented_errors(blp, 401, 403, 409, 422)
+    def post(self, body):
         """Mulai draf dari berkas YAML (FORMAT.md), mis. varian daerah lain."""
-        return sharing.import_yaml(current_user, str(_body().get("yaml") or "")), 201
+        return sharing.import_yaml(current_user, body["yaml"])
 
 
 @blp.route("/rules/variant/export")
 class VariantExport(MethodView):
     decorators = [api_login_required]
 
-    def get(self):
-        """Aturan daerah Anda yang berlaku, dalam format YAML FORMAT.md."""
-        code = request.args.get("tenant") or current_user.tenant.code
-        tenant = get_tenant(code)
-        if tenant is None:
-            raise NotFound(None, "Instansi tidak ditemukan.")
+    @blp.arguments(ExportQuery, location="query")
+    @blp.response(200, YAML_VARIANT, content_type="application/yaml")
+    @documented_errors(blp, 401, 404, 422)
+    def get(self, query):
+        """Aturan daerah Anda (atau instansi ``tenant``) yang berlaku, dalam format YAML FORMAT.md."""
+        tenant = _template_tenant(query.get("tenant") or current_user.tenant.code)
         text = sharing.export_yaml(tenant)
         return Response(
             text,
@@ -205,6 +214,8 @@ class VariantExport(MethodView):
 class History(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, HistoryOut)
+    @documented_errors(blp, 401)
     def get(self):
         """Setiap versi aturan daerah yang diterbitkan: pengusul, penyetuju, dasar, tanggal, beda."""
         return {"versions": sharing.history(current_user.tenant)}
@@ -214,6 +225,8 @@ class History(MethodView):
 class Templates(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, TemplatesOut)
+    @documented_errors(blp, 401)
     def get(self):
         """Galeri: aturan daerah lain yang telah berlaku, untuk dijadikan titik awal."""
         return {"templates": overview.gallery(exclude=current_user.tenant)}
@@ -223,18 +236,20 @@ class Templates(MethodView):
 class UseTemplate(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(201, DraftOut)
+    @documented_errors(blp, *EDITOR_ERRORS)
     def post(self, code):
         """Mulai draf dari aturan daerah lain (galeri)."""
-        tenant = get_tenant(code)
-        if tenant is None:
-            raise NotFound(None, "Instansi tidak ditemukan.")
-        return sharing.import_yaml(current_user, sharing.export_yaml(tenant)), 201
+        tenant = _template_tenant(code)
+        return sharing.import_yaml(current_user, sharing.export_yaml(tenant))
 
 
 @blp.route("/rules/overview")
 class NationalOverview(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, OverviewOut)
+    @documented_errors(blp, 401, 403)
     def get(self):
         """Kemendagri: daerah yang memiliki aturan daerah, yang diperketat, dan perbedaannya."""
         if current_user.tenant.code != "KEMENDAGRI":

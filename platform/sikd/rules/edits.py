@@ -15,7 +15,7 @@ from typing import Any
 
 from .meaning import deadlines_of
 from .merged import MergedRulebook
-from .schemas import IDENT, UNITS
+from .vocabulary import IDENT, UNITS
 
 Variant = dict[str, Any]
 
