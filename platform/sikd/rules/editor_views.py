@@ -15,7 +15,7 @@ from sikd.rules import drafts, overview, sharing
 from sikd.rules.layers import effective_for
 from sikd.rules.loader import MergedRulebook
 from sikd.rules.meaning import deadlines_of
-from sikd.rules.schemas import UNITS
+from sikd.rules.vocabulary import UNITS
 from sikd.rules.views import bp
 from sikd.tenancy.services import get_tenant
 from sikd.workflow.roles import ROLES
