@@ -15,8 +15,8 @@ from sikd.rules import drafts, overview, sharing
 from sikd.rules.layers import effective_for
 from sikd.rules.loader import MergedRulebook
 from sikd.rules.meaning import deadlines_of
-from sikd.rules.vocabulary import UNITS
 from sikd.rules.views import bp
+from sikd.rules.vocabulary import UNITS
 from sikd.tenancy.services import get_tenant
 from sikd.workflow.roles import ROLES
 
