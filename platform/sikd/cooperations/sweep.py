@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from sikd.cooperations import schedules
+from sikd.cooperations import monitoring, schedules
 from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
@@ -182,6 +182,15 @@ def _fire_schedule(row: Deadline, coop: Cooperation | None, now: datetime, resul
     with tenant_scope(coop.tenant_id), system_scope():
         if row.spec.get("on_expiry") == "berakhir":
             _term_ends(row, coop, now, result)
+            return
+        if row.spec.get("on_expiry") == "pengawasan":  # the round opens for the tim
+            monitoring.fire_schedule(row, coop, now)
+            result.fired.append(f"{coop.number}:{row.jadwal}:{row.period}")
+            return
+        if row.spec.get("round_id"):  # the report of a round fell due
+            monitoring.round_due(row, coop, now)
+            result.late += row.status == DeadlineStatus.LATE
+            result.fired.append(f"{coop.number}:{row.jadwal}:{row.period}")
             return
         if schedules.is_met(coop, row):
             schedules.close_row(coop, row, now)

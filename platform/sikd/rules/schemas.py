@@ -252,8 +252,9 @@ class ProcessSchema(_Base):
     locked = mf.Boolean()
 
 
-JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun")
-JADWAL_EXPIRIES = ("terlambat", "berakhir")
+# laporan_pengawasan: armed when the previous round of pemantauan/evaluasi is reported
+JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun", "laporan_pengawasan")
+JADWAL_EXPIRIES = ("terlambat", "berakhir", "pengawasan")
 COOPERATION_TYPES = tuple(COOPERATION_SUBTYPES)
 
 
@@ -265,6 +266,23 @@ class SpanSchema(_Base):
 class FulfilledBySchema(_Base):
     actions = _idents()
     documents = _idents()
+
+
+class TindakLanjutSchema(_Base):
+    label = _str(True, _NONEMPTY)
+    actions = _idents()
+    documents = _idents()
+
+
+class PengawasanSchema(_Base):
+    """A round of pemantauan or evaluasi opened for the tim pembinaan dan pengawasan."""
+
+    report_within = mf.Nested(SpanSchema, required=True)
+    documents = _idents(True)  # attached to the report (the first is the report itself)
+    optional_documents = _idents()
+    one_of = _idents()  # at least one of these
+    next = _ident()  # the schedule armed by the report
+    tindak_lanjut = mf.Dict(keys=mf.String(validate=_IDENT), values=mf.Nested(TindakLanjutSchema))
 
 
 class JadwalSchema(_Base):
@@ -279,6 +297,7 @@ class JadwalSchema(_Base):
     every = mf.Nested(SpanSchema)  # repeats while the cooperation runs
     on_expiry = mf.String(required=True, validate=_one_of(JADWAL_EXPIRIES))
     fulfilled_by = mf.Nested(FulfilledBySchema)
+    pengawasan = mf.Nested(PengawasanSchema)
     roles = mf.List(mf.String(), required=True, validate=_NONEMPTY)
     reminders = mf.List(mf.Nested(ReminderSchema))
     basis = _str(True)
