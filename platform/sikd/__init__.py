@@ -124,9 +124,13 @@ def _api_blueprints() -> list:
     from sikd.documents.api import blp as documents
     from sikd.documents.signing_api import blp as signatures
     from sikd.notifications.api import blp as notifications
+    from sikd.pemetaan.api import blp as pemetaan
     from sikd.rules.api import blp as rules
 
-    return [auth, cooperations, jadwal, pengawasan, documents, rules, notifications, signatures]
+    return [
+        *(auth, cooperations, jadwal, pengawasan, pemetaan, documents, rules, notifications),
+        signatures,
+    ]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:

@@ -13,6 +13,12 @@ from sikd.deadlines.models import Deadline  # noqa: F401
 from sikd.documents.letterhead import Letterhead  # noqa: F401
 from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
 from sikd.notifications.models import Notification  # noqa: F401
+from sikd.pemetaan.models import (  # noqa: F401
+    PemetaanCycle,
+    PemetaanItem,
+    PemetaanLink,
+    PemetaanSubmission,
+)
 from sikd.routing.models import RoutingHop  # noqa: F401
 from sikd.rules.models import RulebookVersion  # noqa: F401
 from sikd.rules.overrides import CalendarOverride  # noqa: F401

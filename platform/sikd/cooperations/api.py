@@ -38,6 +38,7 @@ class CooperationCreate(Schema):
         ),
     )
     pemetaan_ref = fields.String(load_default=None)
+    pemetaan_pengecualian = fields.String(load_default=None)
     facts = fields.List(fields.String(), load_default=list)
     estimated_cost = fields.Integer(load_default=None, validate=validate.Range(min=0))
     benefit_note = fields.String(load_default=None)

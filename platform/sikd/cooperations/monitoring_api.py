@@ -22,12 +22,12 @@ blp = Blueprint("pengawasan", __name__, description="Pemantauan dan evaluasi ker
 TIM = "tim_pengawasan"
 
 
-class OpenArgs(Schema):
+class RoundOpenArgs(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(monitoring.KINDS))
     alasan = fields.String(required=True)
 
 
-class ReportArgs(Schema):
+class RoundReportArgs(Schema):
     catatan = fields.String(load_default="")
 
 
@@ -65,7 +65,7 @@ class Rounds(MethodView):
         coop = get_visible(coop_id)
         return {"items": [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]}
 
-    @blp.arguments(OpenArgs)
+    @blp.arguments(RoundOpenArgs)
     def post(self, args, coop_id):
         """Buka pemantauan atau evaluasi pada saat diperlukan (dengan alasan)."""
         coop = _own_running(coop_id)
@@ -79,7 +79,7 @@ class Rounds(MethodView):
 class Report(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(ReportArgs)
+    @blp.arguments(RoundReportArgs)
     def post(self, args, round_id):
         """Sampaikan laporan pemantauan/evaluasi kepada ketua TKKSD beserta lampirannya."""
         rnd = db.session.get(MonitoringRound, round_id)

@@ -29,6 +29,7 @@ from sikd.deadlines.services import (
     reminder_instants,
     spec_of,
 )
+from sikd.pemetaan import services as pemetaan
 from sikd.rules.overrides import working_calendar
 from sikd.tenancy.scope import system_scope, tenant_scope
 from sikd.workflow import engine
@@ -67,6 +68,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
             after = candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
         _late_now_met(now)
+        pemetaan.remind_next_cycles(now)
         refresh_rollup(now)
         db.session.commit()
     return result
