@@ -345,6 +345,14 @@ class DocumentKindPatchSchema(_Base):
     locked = mf.Boolean()
 
 
+class ExceptionSchema(ConditionSchema):
+    """A variant's regulation says in words that a national rule does not apply (FORMAT.md):
+    the values it takes out of the stage's condition, with the variant's own basis."""
+
+    basis = _str(True, _NONEMPTY)  # must name a regulation of the variant itself
+    alasan = _str(True, _NONEMPTY)
+
+
 class StagePatchSchema(_Base):
     label = _str(False, _NONEMPTY)
     basis = _str()
@@ -353,6 +361,7 @@ class StagePatchSchema(_Base):
     reminders_add = mf.List(mf.Nested(ReminderSchema))
     requires_documents_add = _idents()
     when = mf.Nested(ConditionSchema, allow_none=True)
+    pengecualian = mf.Nested(ExceptionSchema)  # the only way a looser ``when`` is accepted
     # Accepted here only so that the override policy can refuse them with the national rule's
     # name and basis (a variant may not change who acts, where actions lead, or the documents).
     roles = mf.Raw()
