@@ -2,7 +2,7 @@
 year's pemetaan, its recommendations, the list's items and the cooperations resting on them
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 from sikd.tenancy.rls import enable_tenant_rls
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,12 @@ from sqlalchemy.orm import selectinload
 from sikd.accounts.models import User
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
-from sikd.cooperations.models import Cooperation, CooperationAccess, CooperationStatus
+from sikd.cooperations.models import (
+    ACTIVE_STATUSES,
+    Cooperation,
+    CooperationAccess,
+    CooperationStatus,
+)
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.deadlines.services import deadlines_of
@@ -113,7 +118,7 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
 def _inbox_query(user: User, level: str | None):
     query = visible_query().where(
         Cooperation.holder_tenant_id == user.tenant_id,
-        Cooperation.status == CooperationStatus.BERJALAN,
+        Cooperation.status.in_(ACTIVE_STATUSES),
         Cooperation.holder_roles.overlap(sorted(user.roles)),
     )
     return query if level is None else query.where(Cooperation.holder_level == level)
