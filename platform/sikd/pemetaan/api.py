@@ -7,12 +7,13 @@ from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from sikd.core import clock
-from sikd.core.api import api_login_required
+from sikd.core.api import api_login_required, documented_errors
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
+from sikd.core.schemas import Schema
 from sikd.pemetaan import services
 from sikd.pemetaan.models import PemetaanCycle, PemetaanSubmission
 
@@ -29,7 +30,7 @@ class PemetaanMember(Schema):
 
 
 class PemetaanSubmissionArgs(Schema):
-    perangkat_daerah = fields.String(load_default="")
+    perangkat_daerah = fields.String(load_default="", validate=validate.Length(max=200))
     tim_anggota = fields.List(fields.Nested(PemetaanMember), load_default=None)
     masalah = fields.String(load_default="")
     target_kinerja = fields.String(load_default="")
@@ -44,7 +45,7 @@ class PemetaanCheckArgs(Schema):
 
 class PemetaanEntry(Schema):
     rekomendasi_id = fields.Integer(required=True)
-    judul = fields.String(required=True)
+    judul = fields.String(required=True, validate=validate.Length(min=1, max=300))
     prioritas = fields.Integer(load_default=99)
 
 
@@ -55,8 +56,35 @@ class PemetaanPlenoArgs(Schema):
 
 
 class PemetaanDecreeArgs(Schema):
-    nomor = fields.String(load_default="")
+    nomor = fields.String(load_default="", validate=validate.Length(max=200))
     tanggal = fields.Date(required=True)
+
+
+class SubmissionOut(Schema):
+    id = fields.Integer(required=True)
+    perangkat_daerah = fields.String(required=True)
+    tim_anggota = fields.Raw(required=True)
+    status = fields.String(required=True)
+    catatan = fields.String(allow_none=True)
+    belum_lengkap = fields.List(fields.String())
+    masalah = fields.String()
+    target_kinerja = fields.String()
+    kebijakan_tindakan = fields.String()
+    jangka_waktu_ruang_lingkup = fields.String()
+
+
+class CycleOut(Schema):
+    id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    status = fields.String(required=True)
+    berita_acara = fields.Raw(allow_none=True)
+    keputusan = fields.Raw(allow_none=True)
+    rekomendasi = fields.List(fields.Nested(SubmissionOut))
+    daftar = fields.Raw()
+
+
+class InForce(Schema):
+    berlaku = fields.Nested(CycleOut, allow_none=True)
 
 
 def sub_out(s: PemetaanSubmission) -> dict:
@@ -87,12 +115,16 @@ def cycle_out(c: PemetaanCycle) -> dict:
 class Cycles(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, InForce)
+    @documented_errors(blp, 401)
     def get(self):
         """Daftar Rencana Program dan Kegiatan Kerja Sama yang berlaku (rujukan kerja sama baru)."""
         cycle = services.in_force(current_user.tenant_id)
         return {"berlaku": cycle_out(cycle) if cycle else None}
 
     @blp.arguments(PemetaanOpenArgs)
+    @blp.response(201, CycleOut)
+    @documented_errors(blp, 401, 403, 409, 422)
     def post(self, args):
         """TKKSD membuka pemetaan tahun ini."""
         cycle = services.open_cycle(current_user, args["year"], clock.now())
@@ -105,6 +137,8 @@ class Cycles(MethodView):
 class Cycle(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, CycleOut)
+    @documented_errors(blp, 401, 404)
     def get(self, cycle_id):
         return cycle_out(services.get_cycle(current_user, cycle_id))
 
@@ -114,6 +148,8 @@ class Submissions(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(PemetaanSubmissionArgs)
+    @blp.response(201, SubmissionOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
     def post(self, args, cycle_id):
         """Perangkat Daerah menyampaikan rekomendasinya (Pasal 10-13)."""
         cycle = services.get_cycle(current_user, cycle_id)
@@ -128,6 +164,8 @@ class Submission(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(PemetaanSubmissionArgs)
+    @blp.response(200, SubmissionOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
     def put(self, args, sub_id):
         """Lengkapi rekomendasi yang dikembalikan dan sampaikan lagi (Pasal 14(2))."""
         sub = services.get_submission(current_user, sub_id)
@@ -142,6 +180,8 @@ class Check(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(PemetaanCheckArgs)
+    @blp.response(200, SubmissionOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
     def post(self, args, sub_id):
         """TKKSD memeriksa kelengkapan; yang belum lengkap dikembalikan (Pasal 14)."""
         sub = services.get_submission(current_user, sub_id)
@@ -156,6 +196,8 @@ class Pleno(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(PemetaanPlenoArgs)
+    @blp.response(200, CycleOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
     def post(self, args, cycle_id):
         """Berita acara rapat pleno dengan daftar dan skala prioritasnya (Pasal 15-16)."""
         cycle = services.get_cycle(current_user, cycle_id, "identifikasi")
@@ -170,6 +212,8 @@ class Decree(MethodView):
     decorators = [api_login_required]
 
     @blp.arguments(PemetaanDecreeArgs, location="form")
+    @blp.response(200, CycleOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
     def post(self, args, cycle_id):
         """Unggah Keputusan Kepala Daerah (PDF); daftar menjadi rujukan (Pasal 17-19)."""
         cycle = services.get_cycle(current_user, cycle_id, "penetapan")
