@@ -124,13 +124,18 @@ def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
     from sikd.cooperations.domestic_api import blp as domestic
+    from sikd.cooperations.monitoring_api import blp as pengawasan
     from sikd.cooperations.schedule_api import blp as jadwal
     from sikd.documents.api import blp as documents
     from sikd.documents.signing_api import blp as signatures
     from sikd.notifications.api import blp as notifications
+    from sikd.pemetaan.api import blp as pemetaan
     from sikd.rules.api import blp as rules
 
-    return [auth, cooperations, jadwal, domestic, documents, rules, notifications, signatures]
+    return [
+        *(auth, cooperations, jadwal, domestic, pengawasan, pemetaan, documents, rules),
+        *(notifications, signatures),
+    ]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:

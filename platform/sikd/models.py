@@ -14,10 +14,17 @@ from sikd.cooperations.models import (  # noqa: F401
     CooperationDecision,
     StageEvent,
 )
+from sikd.cooperations.rounds import MonitoringRound  # noqa: F401
 from sikd.deadlines.models import Deadline  # noqa: F401
 from sikd.documents.letterhead import Letterhead  # noqa: F401
 from sikd.documents.models import Document, DocumentVersion, Letter  # noqa: F401
 from sikd.notifications.models import Notification  # noqa: F401
+from sikd.pemetaan.models import (  # noqa: F401
+    PemetaanCycle,
+    PemetaanItem,
+    PemetaanLink,
+    PemetaanSubmission,
+)
 from sikd.register.models import (  # noqa: F401
     CooperationBudget,
     ImportedRow,

@@ -104,13 +104,19 @@ def test_dprd_45_hari_bekasi_pasal_65(bekasi):
     assert bekasi.source_of("processes.luar_negeri.stages.persetujuan_dprd") == "national"
 
 
-def test_dprd_not_required_for_ksdll_penerusan_pasal_64(national):
+def test_dprd_for_ksdll_penerusan_national_yes_bekasi_no_pasal_64(national, bekasi):
+    """PMDN25 tahap 5 nationally (every KSDPL/KSDLL); only Perwal Bekasi Pasal 64(1) exempts
+    penerusan, in Bekasi's variant."""
     stage = national.stage("luar_negeri", "persetujuan_dprd")
-    assert "Pasal 64" in stage["basis"]
+    assert "PMDN25 tahap 5" in stage["basis"] and "Pasal 64" not in stage["basis"]
     assert stage["skip_to"] == "penyampaian_rencana"
-    assert not holds(stage["when"], "KSDLL", "penerusan", "kota", set())
+    assert holds(stage["when"], "KSDLL", "penerusan", "kota", set())
+    local = bekasi.stage("luar_negeri", "persetujuan_dprd")
+    assert "Pasal 64" in local["basis"]
+    assert not holds(local["when"], "KSDLL", "penerusan", "kota", set())
     for type, subtype in [("KSDPL", "kota_kembar"), ("KSDPL", "lainnya"), ("KSDLL", "lainnya")]:
         assert holds(stage["when"], type, subtype, "kota", set())
+        assert holds(local["when"], type, subtype, "kota", set())
 
 
 def test_gubernur_routing_only_for_kabupaten_kota_with_5_hari_fallback(national):

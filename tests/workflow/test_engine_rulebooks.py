@@ -127,11 +127,13 @@ def test_provinsi_initiator_never_passes_a_gubernur_stage(rb):
     assert all("provinsi" in s.reason for s in skipped)
 
 
-def test_ksdll_penerusan_never_meets_dprd_pasal_64(rb):
-    """PERWAL57 Pasal 64(1): no DPRD approval for KSDLL penerusan."""
+def test_ksdll_penerusan_and_dprd_pmdn25_tahap_5_pasal_64(rb):
+    """PMDN25 tahap 5 nationally: DPRD approves every KSDLL; PERWAL57 Pasal 64(1) exempts
+    penerusan in Bekasi's variant only."""
     _, decisions = walk(rb, "KSDLL", "penerusan", "kabupaten")
-    assert "persetujuan_dprd" not in {d.to_stage for d in decisions}
-    assert "persetujuan_dprd" in {s.stage for d in decisions for s in d.skipped_stages}
+    met = "persetujuan_dprd" in {d.to_stage for d in decisions}
+    skipped = "persetujuan_dprd" in {s.stage for d in decisions for s in d.skipped_stages}
+    assert (met, skipped) == ((True, False) if rb["id"] == "national" else (False, True))
 
 
 def test_dprd_deemed_approval_and_gubernur_route_direct_pmdn25_tahap_5_pasal_66(rb):

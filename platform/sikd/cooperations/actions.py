@@ -14,7 +14,7 @@ from typing import Any
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
-from sikd.cooperations import domestic, history, schedules, terms
+from sikd.cooperations import domestic, history, monitoring, schedules, terms
 from sikd.cooperations.access import acting_on, actor_for, grant
 from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_decision
@@ -190,6 +190,7 @@ def apply_decision(
         )
 
     schedules.after_decision(coop, decision, from_stage, now)
+    monitoring.after_decision(coop, decision, now)
     refresh_summary(coop, rules)
     notify_decision(coop, rules, decision, landing_level, now)
     domestic.after_decision(coop, decision, rules, now, user, actor_level, context or {})

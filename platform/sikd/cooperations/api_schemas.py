@@ -53,6 +53,9 @@ class CooperationCreate(Schema):
         metadata={"label": "Asal prakarsa"},
     )
     pemetaan_ref = _text("Rujukan pemetaan", 200, load_default=None, allow_none=True)
+    pemetaan_pengecualian = _text(
+        "Alasan pengecualian pemetaan", 1000, load_default=None, allow_none=True
+    )
     facts = _codes("Fakta", 60)
     estimated_cost = fields.Integer(
         load_default=None,

@@ -17,6 +17,7 @@ from sikd.core.errors import AppError
 from sikd.core.extensions import db
 from sikd.core.i18n import NO_COOPERATION, country_name, partner_countries
 from sikd.deadlines.services import open_deadlines
+from sikd.pemetaan import services as pemetaan
 from sikd.routing.services import open_hop, tenant_by_code
 from sikd.rules.overrides import working_calendar
 from sikd.rules.versions import current_rulebook_version
@@ -40,6 +41,7 @@ class NewCooperation:
     persyaratan: list[str] = field(default_factory=list)
     prakarsa_origin: str = "daerah"
     pemetaan_ref: str | None = None
+    pemetaan_pengecualian: str | None = None  # why it rests on no pemetaan item
     facts: list[str] = field(default_factory=list)
     estimated_cost: int | None = None
     benefit_note: str | None = None
@@ -78,6 +80,13 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
             data.partner_name = data.partner_name or f"Pemerintah {partner.name}"
         check_new(rules, data)
         data.facts = initial_facts(data.type, data.prakarsa_origin, data.facts)
+        item = pemetaan.reference_for(
+            tenant.id,
+            data.type,
+            data.prakarsa_origin,
+            data.pemetaan_ref,
+            data.pemetaan_pengecualian,
+        )
         decision = engine.start(rulebook, data.type, data.subtype, tenant.kind, data.facts)
         if isinstance(decision, Refusal):
             raise AppError(decision.code, decision.message, missing=decision.missing)
@@ -114,6 +123,15 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
         attach_partner(coop, partner)
         db.session.add(coop)
         db.session.flush()
+        pemetaan.record_reference(
+            tenant.id,
+            coop.id,
+            coop.type,
+            coop.prakarsa_origin,
+            item,
+            data.pemetaan_pengecualian,
+            now,
+        )
         grant(coop, parent_provinsi(tenant), "provinsi", now)
         grant(coop, tenant_by_code(KEMENDAGRI), "kemendagri", now)
         open_hop(coop, coop.stage, "own", tenant, rules.roles_of(coop.process, coop.stage), now)

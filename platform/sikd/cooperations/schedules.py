@@ -71,6 +71,8 @@ def signing_date(coop: Cooperation, now: datetime) -> date:
 def _first_due(coop: Cooperation, j: dict[str, Any], now: datetime) -> tuple[date, str] | None:
     """(due date, period label) of the first period, or None when its anchor is not known."""
     anchor = j["anchor"]
+    if anchor == "laporan_pengawasan":  # armed by a report (cooperations.monitoring)
+        return None
     if anchor == "akhir_jangka_waktu":
         if coop.term_end is None:
             return None
@@ -123,6 +125,10 @@ def arm(coop: Cooperation, now: datetime, only: set[str] | None = None) -> list[
             opened.append(_open_row(coop, jid, j, first[0], first[1], now))
     db.session.flush()
     return opened
+
+
+open_row = _open_row  # for cooperations.monitoring: a round's schedule and report rows
+zone = _zone
 
 
 def rearm_next(coop: Cooperation, row: Deadline) -> Deadline | None:

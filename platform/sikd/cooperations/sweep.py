@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from sikd.cooperations import schedules
+from sikd.cooperations import monitoring, schedules
 from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
@@ -30,6 +30,7 @@ from sikd.deadlines.services import (
     reminder_instants,
     spec_of,
 )
+from sikd.pemetaan import services as pemetaan
 from sikd.rules.overrides import working_calendar
 from sikd.tenancy.scope import system_scope, tenant_scope
 from sikd.workflow import engine
@@ -69,6 +70,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
             after = candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
         _late_now_met(now)
+        pemetaan.remind_next_cycles(now)
         refresh_rollup(now)
         db.session.commit()
     result.ended = end_terms(now)
@@ -185,6 +187,15 @@ def _fire_schedule(row: Deadline, coop: Cooperation | None, now: datetime, resul
     with tenant_scope(coop.tenant_id), system_scope():
         if row.spec.get("on_expiry") == "berakhir":
             _term_ends(row, coop, now, result)
+            return
+        if row.spec.get("on_expiry") == "pengawasan":  # the round opens for the tim
+            monitoring.fire_schedule(row, coop, now)
+            result.fired.append(f"{coop.number}:{row.jadwal}:{row.period}")
+            return
+        if row.spec.get("round_id"):  # the report of a round fell due
+            monitoring.round_due(row, coop, now)
+            result.late += row.status == DeadlineStatus.LATE
+            result.fired.append(f"{coop.number}:{row.jadwal}:{row.period}")
             return
         if schedules.is_met(coop, row):
             schedules.close_row(coop, row, now)

@@ -241,11 +241,14 @@ def _stage_patch_policy(
                 f"Tidak boleh mengubah {key} pada {_cite(base, path, stage)}: {why}.",
             )
     if "when" in sp:
-        why = _condition_loosened(stage.get("when"), sp["when"])
+        exc = sp.get("pengecualian") if _own_exception(base, v, sp.get("pengecualian")) else None
+        why = _condition_loosened(_excepted(stage.get("when"), exc), sp["when"])
         if why:
             err(
                 f"{path}.when",
-                f"Syarat tidak boleh dilonggarkan ({why}); {_cite(base, path, stage)}.",
+                f"Syarat tidak boleh dilonggarkan ({why}); {_cite(base, path, stage)}. Hanya "
+                "peraturan daerah ini sendiri yang dapat mengecualikan, dengan kata-kata: tulis "
+                "pengecualian {basis, alasan} yang menyebut pasalnya.",
             )
     errors.extend(_deadline_policy(base, file, pid, sid, stage, sp))
     for i, doc in enumerate(sp.get("requires_documents_add") or ()):
@@ -254,6 +257,24 @@ def _stage_patch_policy(
                 f"{path}.requires_documents_add[{i}]",
                 f"Jenis dokumen {doc!r} tidak ada; tambahkan di document_kinds.",
             )
+
+
+def _excepted(when: Mapping[str, Any] | None, exc: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The national condition less the values the variant's own regulation excepts."""
+    out = dict(when or {})
+    for key, values in (exc or {}).items():
+        if key in out and key not in ("basis", "alasan", "all_facts"):
+            out[key] = [x for x in out[key] if x not in values]
+    return out
+
+
+def _own_exception(base: MergedRulebook, v: Mapping[str, Any], exc: Any) -> bool:
+    """An exception counts only when its basis names a regulation the variant file itself
+    declares: the daerah's own regulation says so in words."""
+    if not exc:
+        return False
+    own = set(v.get("regulations") or ())
+    return any(key in exc.get("basis", "") for key in own)
 
 
 def _stages_add_policy(

@@ -207,8 +207,9 @@ class ProcessSchema(Base):
     locked = mf.Boolean()
 
 
-JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun")
-JADWAL_EXPIRIES = ("terlambat", "berakhir")
+# laporan_pengawasan: armed when the previous round of pemantauan/evaluasi is reported
+JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun", "laporan_pengawasan")
+JADWAL_EXPIRIES = ("terlambat", "berakhir", "pengawasan")
 COOPERATION_TYPES = tuple(COOPERATION_SUBTYPES)
 
 
@@ -220,6 +221,25 @@ class SpanSchema(Base):
 class FulfilledBySchema(Base):
     actions = idents()
     documents = idents()
+
+
+class TindakLanjutSchema(Base):
+    label = text(True, NONEMPTY)
+    actions = idents()
+    documents = idents()
+
+
+class PengawasanSchema(Base):
+    """A round of pemantauan or evaluasi opened for the tim pembinaan dan pengawasan."""
+
+    report_within = mf.Nested(SpanSchema, required=True)
+    documents = idents(True)  # attached to the report (the first is the report itself)
+    optional_documents = idents()
+    one_of = idents()  # at least one of these
+    next = ident()  # the schedule armed by the report
+    tindak_lanjut = mf.Dict(
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(TindakLanjutSchema)
+    )
 
 
 class JadwalSchema(Base):
@@ -234,6 +254,7 @@ class JadwalSchema(Base):
     every = mf.Nested(SpanSchema)  # repeats while the cooperation runs
     on_expiry = mf.String(required=True, validate=one_of(JADWAL_EXPIRIES))
     fulfilled_by = mf.Nested(FulfilledBySchema)
+    pengawasan = mf.Nested(PengawasanSchema)
     roles = mf.List(mf.String(), required=True, validate=NONEMPTY)
     reminders = mf.List(mf.Nested(ReminderSchema))
     basis = text(True)
@@ -281,6 +302,14 @@ class DocumentKindPatchSchema(Base):
     locked = mf.Boolean()
 
 
+class ExceptionSchema(ConditionSchema):
+    """A variant's regulation says in words that a national rule does not apply (FORMAT.md):
+    the values it takes out of the stage's condition, with the variant's own basis."""
+
+    basis = text(True, NONEMPTY)  # must name a regulation of the variant itself
+    alasan = text(True, NONEMPTY)
+
+
 class StagePatchSchema(Base):
     label = text(False, NONEMPTY)
     basis = text()
@@ -289,6 +318,7 @@ class StagePatchSchema(Base):
     reminders_add = mf.List(mf.Nested(ReminderSchema))
     requires_documents_add = idents()
     when = mf.Nested(ConditionSchema, allow_none=True)
+    pengecualian = mf.Nested(ExceptionSchema)  # the only way a looser ``when`` is accepted
     # Accepted here only so that the override policy can refuse them with the national rule's
     # name and basis (a variant may not change who acts, where actions lead, or the documents).
     roles = mf.Raw()

@@ -202,6 +202,12 @@ def _apply_stage_patch(stage: dict[str, Any], sp: Mapping[str, Any], key: str, n
         else:
             stage.pop("when", None)
         note(f"{key}.when", f"syarat tahap: {sp['when'] or 'selalu berlaku'}")
+    if sp.get("pengecualian"):
+        exc = sp["pengecualian"]
+        note(
+            f"{key}.pengecualian",
+            f"pengecualian atas aturan nasional: {exc['alasan']} ({exc['basis']})",
+        )
     for doc in sp.get("requires_documents_add") or ():
         docs = stage.setdefault("requires_documents", [])
         if doc not in docs:

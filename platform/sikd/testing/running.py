@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sikd.core.clock import FixedClock
 from sikd.rules import effective_rulebook
-from sikd.testing.api import ApiUser
+from sikd.testing.api import ApiUser, fill_fields
 from sikd.testing.fixtures import TEST_PASSWORD
 from sikd.testing.journeys import SISTER_CITY
 
@@ -72,8 +72,6 @@ def running_ksdpl(app, p: dict, code: str, signed: date, ends: date) -> int:
     p["kd"].act(cid, "sampaikan", kinds, today)
     p["gubernur"].act(cid, "teruskan", kinds, today)
     p["sekjen"].act(cid, "pertimbangan_lanjut", kinds, today)
-    from sikd.testing.api import fill_fields
-
     naskah = fill_fields(kinds["naskah"], today)
     naskah.update(tanggal_mulai_berlaku=signed.isoformat(), tanggal_berakhir=ends.isoformat())
     assert p["kd"].upload(cid, "naskah", kinds, today, fields=naskah).status_code == 201
