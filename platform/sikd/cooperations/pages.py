@@ -22,6 +22,7 @@ from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
 from sikd.web.filters import sisa, tanggal
 from sikd.web.panels import detail_panels_context
+from sikd.workflow.roles import role_label
 from sikd.workflow.rulebook import Rulebook
 
 bp = Blueprint("cooperation_pages", __name__, template_folder="templates")
@@ -50,11 +51,46 @@ class Due:
     unit: str | None
 
 
-def _row(coop: Cooperation, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Waiting:
+    """Who acts next, as every list row and the detail page say it:
+    ``Menunggu: <who> <where> — <task>``, from the facts kept on the cooperation row."""
+
+    who: str  # the roles, "atau"-joined; empty when only a deadline runs
+    where: str  # the tenant (or the partner) that holds it
+    task: str  # the stage, in words
+    mine: bool  # one of the signed-in user's roles acts now
+
+    @property
+    def text(self) -> str:
+        head = f"{self.who}, {self.where}" if self.who else self.where
+        return f"Menunggu: {head} — {self.task}"
+
+
+def waiting_of(coop: Cooperation, user: Any = None) -> Waiting | None:
+    """None once the cooperation has ended (selesai or ditolak)."""
+    if coop.status != "berjalan":
+        return None
+    task = coop.stage_label or coop.stage
+    if coop.holder_level == "partner":
+        return Waiting("", f"mitra ({coop.partner_name})", task, False)
+    roles = list(coop.holder_roles or ())
+    who = " atau ".join(role_label(r) for r in roles)
+    mine = bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.tenant_id == coop.holder_tenant_id
+        and set(roles) & set(user.roles)
+    )
+    return Waiting(who, coop.holder_tenant.name, task, mine)
+
+
+def _row(coop: Cooperation, now: datetime, user: Any = None) -> dict[str, Any]:
     deadline = Due(coop.next_due_at, coop.next_due_unit) if coop.next_due_at else None
     return {
         "coop": coop,
         "stage_label": coop.stage_label or coop.stage,
+        "waiting": waiting_of(coop, user),
         "deadline": deadline,
         "sisa": sisa(
             deadline.due_at if deadline else None,
@@ -68,7 +104,7 @@ def _row(coop: Cooperation, now: datetime) -> dict[str, Any]:
 def rows_of(coops: list[Cooperation]) -> list[dict[str, Any]]:
     """List rows from the cooperation rows alone (no query per row, no rulebook)."""
     now = clock.now()
-    return [_row(c, now) for c in coops]
+    return [_row(c, now, current_user) for c in coops]
 
 
 PAGE_SIZE = 50
@@ -135,6 +171,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "coop": coop,
         "rulebook": rules.data,
         "stage_label": label(coop.stage),
+        "waiting": waiting_of(coop, current_user),
         "label": label,
         "action_label": lambda st, a: rules.action_label(coop.process, st, a),
         "cite": rules.cite,

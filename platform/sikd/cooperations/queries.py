@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import and_, func, not_, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from sikd.accounts.models import User
@@ -110,13 +110,51 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
     return list(rows), capped_count(query, max(COUNT_CAP, page * per_page))
 
 
-def _inbox_query(user: User, level: str | None):
-    query = visible_query().where(
+# The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu);
+# on its own it acts at "own". A stage held by the partner ("partner") is nobody's turn here.
+OTHER_LEVELS = ("provinsi", "kemendagri", "kemlu")
+
+
+def _my_turn(user: User):
+    """The condition "the user's roles act on it now": held by the user's tenant, running, at
+    a stage where one of the user's roles has an action for this cooperation (kept on the row
+    by :mod:`sikd.cooperations.summary`), at the level the tenant stands at."""
+    return and_(
         Cooperation.holder_tenant_id == user.tenant_id,
         Cooperation.status == CooperationStatus.BERJALAN,
         Cooperation.holder_roles.overlap(sorted(user.roles)),
+        or_(
+            and_(Cooperation.tenant_id == user.tenant_id, Cooperation.holder_level == "own"),
+            and_(
+                Cooperation.tenant_id != user.tenant_id,
+                Cooperation.holder_level.in_(OTHER_LEVELS),
+            ),
+        ),
     )
+
+
+def _inbox_query(user: User, level: str | None):
+    query = visible_query().where(_my_turn(user))
     return query if level is None else query.where(Cooperation.holder_level == level)
+
+
+def _watch_query(user: User):
+    """Dipantau: running cooperations the user's tenant owns or was given (it supervises them,
+    or they passed through its hands) that are not the user's turn now."""
+    return _reachable(visible_query()).where(
+        Cooperation.status == CooperationStatus.BERJALAN, not_(_my_turn(user))
+    )
+
+
+def watched(user: User, *, limit: int, offset: int = 0) -> tuple[list[Cooperation], int]:
+    """The Dipantau part of the inbox: overdue first, then by due date; and how many."""
+    query = _watch_query(user)
+    rows = db.session.scalars(
+        query.order_by(Cooperation.next_due_at.asc().nulls_last(), Cooperation.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), capped_count(query)
 
 
 def inbox(
