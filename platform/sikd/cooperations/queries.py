@@ -17,6 +17,7 @@ from sikd.cooperations.history import decisions_of, events_of
 from sikd.cooperations.models import Cooperation, CooperationAccess, CooperationStatus
 from sikd.core import clock
 from sikd.core.extensions import db
+from sikd.core.i18n import find_countries
 from sikd.deadlines.services import deadlines_of
 from sikd.routing.services import hops_of
 from sikd.tenancy.models import Tenant
@@ -50,14 +51,19 @@ def capped_count(query, cap: int = COUNT_CAP) -> int:
 
 
 def _search(query, text: str):
+    """Title, number, partner, or the partner's country by its Indonesian name ("Jepang"
+    finds the cooperations with partners in JP; only for three letters or more)."""
     like = f"%{text.strip()}%"
-    return query.where(
-        or_(
-            Cooperation.title.ilike(like),
-            Cooperation.number.ilike(like),
-            Cooperation.partner_name.ilike(like),
-        )
-    )
+    matches = [
+        Cooperation.title.ilike(like),
+        Cooperation.number.ilike(like),
+        Cooperation.partner_name.ilike(like),
+    ]
+    if len(text.strip()) >= 3:
+        codes = [code for code, _ in find_countries(text)]
+        if codes:
+            matches.append(Cooperation.partner_country.in_(codes))
+    return query.where(or_(*matches))
 
 
 def _reachable(query):

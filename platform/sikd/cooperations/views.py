@@ -75,6 +75,10 @@ def _register_args() -> dict[str, Any]:
         args["year"] = year
     if request.args.get("overdue") == "1":
         args["overdue"] = True
+    if args.get("partner_country"):
+        code, problem = forms.country_code(args["partner_country"])
+        args["partner_country"] = code or "??"  # an unknown country matches nothing
+        args["country_problem"] = problem
     args["page"] = max(request.args.get("page", 1, type=int) or 1, 1)
     args["per_page"] = 25
     return args
@@ -106,6 +110,7 @@ def register():
         type_labels=TYPE_LABELS,
         status_labels=STATUS_LABELS,
         countries=partner_countries(),
+        country_problem=args.get("country_problem"),
         query=request.args.to_dict(),
         this_year=clock.now().year,
     )
