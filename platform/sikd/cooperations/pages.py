@@ -149,6 +149,26 @@ def _stage_path(rules: Rulebook, coop: Cooperation, visited: set[str]) -> list[d
     ]
 
 
+def verifier_summary(rules: Rulebook, coop: Cooperation) -> dict[str, Any]:
+    """What a verifier checks, at the top of the detail page: the persyaratan that apply to
+    the jenis, each met (declared by the pemrakarsa) or not, with its basis; cost and benefit."""
+    items = [
+        {
+            "label": p.get("label", p["code"]),
+            "met": p["code"] in (coop.persyaratan or ()),
+            "basis": rules.cite(p.get("basis") or ""),
+        }
+        for p in rules.data.get("persyaratan") or ()
+        if coop.type in (p.get("types") or [coop.type])
+    ]
+    return {
+        "persyaratan": items,
+        "unmet": sum(1 for i in items if not i["met"]),
+        "cost": coop.estimated_cost,
+        "benefit": coop.benefit_note,
+    }
+
+
 def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
     rules = rules_of(coop)
     data = timeline(coop)
@@ -172,6 +192,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "rulebook": rules.data,
         "stage_label": label(coop.stage),
         "waiting": waiting_of(coop, current_user),
+        "verifier": verifier_summary(rules, coop),
         "label": label,
         "action_label": lambda st, a: rules.action_label(coop.process, st, a),
         "cite": rules.cite,
