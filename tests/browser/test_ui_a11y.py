@@ -78,3 +78,45 @@ def test_main_pages_have_no_serious_accessibility_violations(app, browser, live_
             finally:
                 context.close()
     assert not found, found
+
+
+def test_an_irreversible_action_asks_first_and_the_message_names_the_case(
+    app, browser, live_server
+):
+    """«Batalkan prakarsa» (Permendagri 25/2020 tahap 1) ends the cooperation: the page asks
+    before sending (static sikd.js, no inline script), nothing happens on «batal», and once
+    confirmed the message says which cooperation it was."""
+    from sikd.testing.api import ApiUser
+
+    opd = make_person(app, "32.75", ["opd"])
+    created = ApiUser(app.test_client(), opd, TEST_PASSWORD).post(
+        "/api/v1/cooperations", json=SISTER_CITY
+    )
+    cid, number = created.get_json()["id"], created.get_json()["number"]
+    walikota = make_person(app, "32.75", ["kepala_daerah"])
+    context, page = _login(browser, live_server, walikota, VIEWPORTS["desktop"])
+    try:
+        page.goto(f"{live_server}/kerja-sama/{cid}")
+        asked: list[str] = []
+
+        def dismiss(dialog):
+            asked.append(dialog.message)
+            dialog.dismiss()
+
+        page.once("dialog", dismiss)
+        page.get_by_role("button", name="Batalkan prakarsa").click()
+        page.wait_for_timeout(300)
+        assert asked and number in asked[0] and "tidak dapat dibatalkan" in asked[0]
+        assert page.url.endswith(f"/kerja-sama/{cid}")
+        page.reload()
+        assert page.get_by_role("button", name="Batalkan prakarsa").is_visible()
+
+        page.locator("#in-batalkan-alasan").fill("Mitra membatalkan rencana kunjungan.")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Batalkan prakarsa").click()
+        page.wait_for_load_state()
+        flash = page.get_by_role("status").first.inner_text()
+        assert number in flash and "Batalkan prakarsa" in flash
+        assert not page.get_by_role("button", name="Batalkan prakarsa").count()
+    finally:
+        context.close()

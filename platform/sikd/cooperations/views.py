@@ -151,7 +151,7 @@ def act(coop_id: int, action: str):
         return _render_refusal(coop, action, exc, back)
     label = info.label if info else action
     flash(
-        f"Tindakan «{label}» tercatat. Tahap sekarang: "
+        f"{coop.number} «{coop.title}»: tindakan «{label}» tercatat. Tahap sekarang: "
         f"{rules_of(coop).label_of(coop.process, coop.stage)} ({coop.holder_tenant.name}).",
         "success",
     )
