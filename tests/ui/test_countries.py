@@ -60,3 +60,25 @@ def test_the_new_prakarsa_form_takes_the_country_by_its_name(web):
     assert created.status_code == 302, text(created)[:3000]
     detail = text(opd.get(created.headers["Location"]))
     assert "Jepang (JP)" in detail
+
+
+def test_a_second_identical_prakarsa_is_stopped_with_the_similar_case_named(web):
+    opd = web("32.75", ["opd"])
+
+    def send(extra=()):
+        page = text(opd.get("/kerja-sama/baru?jenis=KSDPL"))
+        data = [("csrf_token", csrf(page))]
+        data += [(k, v) for k, v in SISTER_CITY.items() if isinstance(v, str)]
+        data += [("objek", o) for o in SISTER_CITY["objek"]]
+        data += [("persyaratan", p) for p in SISTER_CITY["persyaratan"]]
+        return opd.post("/kerja-sama/baru", data=MultiDict([*data, *extra]))
+
+    first = send()
+    assert first.status_code == 302
+    number = first.headers["Location"].rsplit("/", 1)[1]
+    again = send()
+    assert again.status_code == 409
+    body = text(again)
+    assert "Kerja sama berjalan yang mirip" in body and f"/kerja-sama/{number}" in body
+    assert SISTER_CITY["partner_name"] in body  # what was typed is still there
+    assert send([("tetap_catat", "1")]).status_code == 302
