@@ -169,6 +169,26 @@ def verifier_summary(rules: Rulebook, coop: Cooperation) -> dict[str, Any]:
     }
 
 
+# What the new-prakarsa form already asked, offered again where an action asks for it
+# (asked once: the user only confirms it).
+ORIGIN_AS_INPUT = {
+    "daerah": "pemerintah_daerah",
+    "mitra_luar_negeri": "mitra_luar_negeri",
+    "melalui_kemendagri": "melalui_menteri",
+    "melalui_kemlu": "melalui_menteri",
+}
+
+
+def known_inputs(coop: Cooperation) -> dict[str, Any]:
+    known = {
+        "asal_prakarsa": ORIGIN_AS_INPUT.get(coop.prakarsa_origin),
+        "rujukan_pemetaan": coop.pemetaan_ref,
+        "tanggal_mulai_berlaku": coop.term_start.isoformat() if coop.term_start else None,
+        "tanggal_berakhir": coop.term_end.isoformat() if coop.term_end else None,
+    }
+    return {k: v for k, v in known.items() if v}
+
+
 def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
     rules = rules_of(coop)
     data = timeline(coop)
@@ -212,6 +232,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "now": clock.now(),
         "action_errors": {},
         "action_values": {},
+        "known_inputs": known_inputs(coop),
         "open_action": None,
         "upload_errors": {},
         "upload_values": MultiDict(),
