@@ -122,7 +122,7 @@ def create():
                 form.error(name, message)
         return _create_page(form, exc.message, exc.status if exc.status != 422 else 422)
     flash(
-        f"Prakarsa {coop.number} «{coop.title}» tercatat. Langkah berikutnya ada di bagian «Tindakan» di bawah.",
+        f"Prakarsa {coop.number} tercatat: «{coop.title}». Langkah berikutnya ada di bagian «Tindakan» di bawah.",
         "success",
     )
     return redirect(url_for("cooperation_pages.detail", coop_id=coop.id))
