@@ -10,6 +10,9 @@ from sikd.core.config import Settings, load_settings
 def create_app(settings: Settings | None = None, **overrides: object) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    from sikd.core.api import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # every <int:id> 404s outside PostgreSQL's range
     if settings.database_url is None:
         raise RuntimeError(
             "SIKD_DATABASE_URL belum diisi. Jalankan lewat `make run` (basis data tertanam) "
@@ -101,7 +104,7 @@ def _page_blueprints() -> list:
     from sikd.accounts import pages as _account_pages  # noqa: F401
     from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
-    from sikd.cooperations import queues, views, wizard  # noqa: F401
+    from sikd.cooperations import domestic_pages, queues, views, wizard  # noqa: F401
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
     from sikd.documents.letterhead_views import bp as letterhead
@@ -119,13 +122,14 @@ def _page_blueprints() -> list:
 def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
+    from sikd.cooperations.domestic_api import blp as domestic
     from sikd.cooperations.schedule_api import blp as jadwal
     from sikd.documents.api import blp as documents
     from sikd.documents.signing_api import blp as signatures
     from sikd.notifications.api import blp as notifications
     from sikd.rules.api import blp as rules
 
-    return [auth, cooperations, jadwal, documents, rules, notifications, signatures]
+    return [auth, cooperations, jadwal, domestic, documents, rules, notifications, signatures]
 
 
 def _limits_storage_uri(redis_url: str | None) -> str:

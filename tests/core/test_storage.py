@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from werkzeug.http import parse_options_header
 
 from sikd.core.storage import (
     InvalidKey,
@@ -176,7 +177,8 @@ def test_s3_presigned_url_downloads_as_attachment_with_the_display_name(s3):
         assert resp.read() == b"%PDF-1.4 isi"
         disposition = resp.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "Surat%20Kota%20Bekasi.pdf" in disposition
+    _, options = parse_options_header(disposition)  # RFC 6266: the name comes back whole
+    assert options["filename"] == "Surat Kota Bekasi.pdf"
 
 
 def test_s3_unreachable_raises_storage_unavailable_in_indonesian(moto_server, s3):
@@ -223,8 +225,16 @@ def test_keys_that_could_escape_are_refused(key):
 
 def test_content_disposition_keeps_unicode_name_and_a_safe_ascii_fallback():
     value = content_disposition('Naskah "Kerja Sama" — Bekasi.pdf')
-    assert value.startswith('attachment; filename="Naskah _Kerja Sama_  Bekasi.pdf"')
+    assert value.startswith("attachment; filename=")
+    value.encode("latin-1")  # a valid header value (RFC 6266 / 5987), whatever the name
+    _, options = parse_options_header(value)
+    assert options["filename"] == 'Naskah "Kerja Sama" — Bekasi.pdf'  # from filename*, whole
     assert "filename*=UTF-8''Naskah%20%22Kerja%20Sama%22%20%E2%80%94%20Bekasi.pdf" in value
+
+
+def test_content_disposition_never_carries_a_line_break():
+    value = content_disposition('surat"\r\nSet-Cookie: x=1.pdf')
+    assert "\r" not in value and "\n" not in value
 
 
 # -- local ------------------------------------------------------------------------------

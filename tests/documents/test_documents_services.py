@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.http import parse_options_header
 
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable, get_storage
@@ -169,7 +170,8 @@ def test_presigned_download_is_an_attachment_with_the_display_name(bekasi):
     url = download_url(version, expires_seconds=60)
     with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - local moto server
         assert resp.read() == data
-        assert "Kajian%20Kota%20Bekasi.pdf" in resp.headers["Content-Disposition"]
+        kind, params = parse_options_header(resp.headers["Content-Disposition"])
+        assert (kind, params["filename"]) == ("attachment", "Kajian Kota Bekasi.pdf")
 
 
 # -- failures: no half states -----------------------------------------------------------

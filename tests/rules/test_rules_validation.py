@@ -117,7 +117,9 @@ def test_basis_must_name_a_declared_regulation(rules):
 
     errors = national_with(rules, change)
     reasons = {e.path: e.reason for e in errors}
-    assert "PP28" in reasons["processes.ksdd.stages[0].basis"]
+    changed = load_rulebook_file(rules / "national.yaml")["processes"]["ksdd"]["stages"]
+    index = [s["id"] for s in changed].index("persiapan")
+    assert "PP28" in reasons[f"processes.ksdd.stages[{index}].basis"]
     assert "wajib" in reasons["document_kinds.loi.checks[0].basis"]
 
 

@@ -8,9 +8,8 @@ import pytest
 
 from sikd.core import clock
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.journeys import SISTER_CITY
 
 
 def _body(code: str) -> dict:

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from sikd.rules import effective_rulebook
-from tests.yearly.running import at, people, running_ksdpl
+from sikd.testing.running import at, people, running_ksdpl
 
 
 def schedule(p, cid) -> list[dict]:

@@ -4,7 +4,7 @@ from flask import g, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields, validate
 
 from sikd.accounts import credentials, limits
 from sikd.accounts.services import (
@@ -15,8 +15,9 @@ from sikd.accounts.services import (
     issue_token,
 )
 from sikd.core import clock
-from sikd.core.api import api_login_required, error_response
+from sikd.core.api import api_login_required, documented_errors, error_response
 from sikd.core.extensions import db
+from sikd.core.schemas import Schema
 
 blp = Blueprint("auth", __name__, description="Autentikasi API")
 
@@ -27,34 +28,59 @@ def _too_many(exc):
     return error_response("rate_limited", str(exc.description), 429)
 
 
+def _password(label: str) -> fields.String:
+    return fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"label": label},
+    )
+
+
 class TokenRequest(Schema):
-    email = fields.Email(required=True, metadata={"description": "Alamat surel pengguna"})
-    password = fields.String(required=True, load_only=True)
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "Alamat surel pengguna", "label": "Alamat surel"},
+    )
+    password = _password("Kata sandi")
+
+
+class TokenTenant(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TokenUser(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+    tenant = fields.Nested(TokenTenant, required=True)
 
 
 class TokenResponse(Schema):
-    token = fields.String()
-    token_type = fields.String()
-    expires_in_hours = fields.Integer()
-    user = fields.Dict()
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in_hours = fields.Integer(required=True)
+    user = fields.Nested(TokenUser, required=True)
 
 
 class TokenInfo(Schema):
-    id = fields.Integer()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
+    id = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True)
     revoked_at = fields.DateTime(allow_none=True)
     status = fields.String(metadata={"description": "aktif, kedaluwarsa atau dicabut"})
     current = fields.Boolean(metadata={"description": "token yang dipakai permintaan ini"})
 
 
 class TokenList(Schema):
-    tokens = fields.List(fields.Nested(TokenInfo))
+    tokens = fields.List(fields.Nested(TokenInfo), required=True)
 
 
 class PasswordChange(Schema):
-    current_password = fields.String(required=True, load_only=True)
-    new_password = fields.String(required=True, load_only=True)
+    current_password = _password("Kata sandi sekarang")
+    new_password = _password("Kata sandi baru")
 
 
 class PasswordChanged(Schema):
@@ -64,8 +90,10 @@ class PasswordChanged(Schema):
 
 
 def _api_login_key() -> str:
-    email = str((request.get_json(silent=True) or {}).get("email", "")).strip().lower()
-    return f"api-login:{request.remote_addr}:{email}"
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    email = email.strip().lower() if isinstance(email, str) else ""
+    return f"api-login:{request.remote_addr}:{email[:254]}"
 
 
 def _token_info(token, now) -> dict:
@@ -85,6 +113,8 @@ class Tokens(MethodView):
 
     @blp.arguments(TokenRequest)
     @blp.response(201, TokenResponse)
+    @documented_errors(blp, 401, 429)
+    @blp.doc(security=[])
     def post(self, body):
         """Tukar surel + kata sandi dengan token bearer (berlaku 12 jam)."""
         user, reason = check_login(body["email"], body["password"])
@@ -117,6 +147,7 @@ class Tokens(MethodView):
 
     @api_login_required
     @blp.response(200, TokenList)
+    @documented_errors(blp, 401)
     def get(self):
         """Token API milik pengguna yang masuk (terbaru dahulu), dengan statusnya."""
         now = clock.now()
@@ -127,6 +158,7 @@ class Tokens(MethodView):
 class TokenItem(MethodView):
     @api_login_required
     @blp.response(204)
+    @documented_errors(blp, 401, 404)
     def delete(self, token_id: int):
         """Cabut satu token API milik sendiri; token itu langsung tidak berlaku."""
         token = credentials.revoke_token(current_user, token_id)
@@ -144,6 +176,7 @@ class Password(MethodView):
     @api_login_required
     @blp.arguments(PasswordChange)
     @blp.response(200, PasswordChanged)
+    @documented_errors(blp, 401, 429)
     def post(self, body):
         """Ubah kata sandi sendiri. Semua sesi web dan token API lama (termasuk token yang
         dipakai permintaan ini) dicabut; minta token baru dengan kata sandi baru."""

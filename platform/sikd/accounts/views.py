@@ -48,6 +48,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_key: str) -> User | None:
+        if _has_bearer():
+            return None  # a bearer header authenticates alone: never by the cookie beside it
         try:
             user_id, tenant_id, version = (int(part) for part in user_key.split(":", 2))
         except ValueError:
@@ -81,7 +83,7 @@ def init_login(app: Flask) -> None:
         return user
 
     @app.before_request
-    def _bind_tenant_and_check_csrf() -> None:
+    def _bind_tenant_and_check_csrf():
         # Flask-Login caches the user on ``g``, which lives on the app context; a caller that
         # keeps one app context across requests (tests, scripts) must not see the last user.
         g.pop("_login_user", None)
@@ -90,18 +92,41 @@ def init_login(app: Flask) -> None:
         g.pop("api_token_auth", None)
         g.pop("login_failed", None)
         set_tenant(None)
-        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if request.routing_exception is not None:
+            return None  # 404 or 405 (with Allow) for what is not served, before CSRF asks
         token_exchange = request.path == "/api/v1/auth/tokens"  # e-mail + password, no cookie used
-        if (
-            request.method in ("POST", "PUT", "PATCH", "DELETE")
-            and not bearer
-            and not token_exchange
-        ):
-            # Every form and every cookie-authenticated API call carries a CSRF token;
-            # bearer-token API calls cannot be forged by a browser and are exempt.
+        unsafe = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        if _has_bearer() and not token_exchange:
+            # Only the token authenticates (load_user ignores the cookie); a bearer header that
+            # is not a live token is refused, never passed on to the cookie or to CSRF rules.
+            if not current_user.is_authenticated:
+                return _bearer_refused()
+        elif unsafe and not token_exchange and _session_or_page():
+            # Every form and every cookie-authenticated API call carries a CSRF token. An
+            # anonymous API call has no session to forge: the view answers 401.
             csrf.protect()
         if current_user.is_authenticated:  # triggers a loader, which sets the tenant
             g.tenant = current_user.tenant
+        return None
+
+
+def _has_bearer() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def _session_or_page() -> bool:
+    return current_user.is_authenticated or not request.path.startswith("/api/")
+
+
+def _bearer_refused():
+    from sikd.core.errors import render_error
+
+    return render_error(
+        401,
+        "Token bearer tidak sah, kedaluwarsa, atau sudah dicabut. Minta token baru lewat "
+        "POST /api/v1/auth/tokens, atau kirim permintaan tanpa header Authorization.",
+        "invalid_token",
+    )
 
 
 def _login_key() -> str:

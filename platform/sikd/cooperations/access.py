@@ -11,23 +11,38 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from sikd.accounts.models import User
 from sikd.cooperations.models import Cooperation, CooperationAccess
 from sikd.core.errors import NotFound
 from sikd.core.extensions import db
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
-from sikd.tenancy.scope import current_tenant_id, is_system_scope, system_scope
+from sikd.tenancy.scope import current_tenant_id, is_system_scope, owned_by, system_scope
+from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import Actor
 
 NOT_VISIBLE = "Kerja sama tidak ditemukan atau tidak dapat Anda lihat."
 
 
+def _stage_level(coop: Cooperation) -> str:
+    return Rulebook(coop.rulebook_version.rulebook).level_of(coop.process, coop.stage)
+
+
 def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:
-    """How the user's tenant relates to the cooperation, or None when it has no relation."""
+    """How the user's tenant relates to the cooperation, or None when it has no relation.
+
+    The partner daerah named on a KSDD stands at ``partner`` (it sees the cooperation only once
+    a grant was given, when the offer reached it). A partner that does not use SIKD is free
+    text: the owner records its answers, so at a ``partner`` stage the owner stands there."""
     if user_tenant.id == coop.tenant_id:
+        if coop.partner_tenant_id is None and _stage_level(coop) == "partner":
+            return "partner"
         return "own"
+    if coop.partner_tenant_id == user_tenant.id:
+        if coop.tenant.parent_id == user_tenant.id and _stage_level(coop) != "partner":
+            return "provinsi"  # a provinsi partnering its own kab/kota still supervises it
+        return "partner"
     if coop.tenant.parent_id == user_tenant.id:
         return "provinsi"
     if user_tenant.code == KEMENDAGRI:
@@ -51,7 +66,14 @@ def visibility_filter(tenant_id: int | None = None):
         CooperationAccess.cooperation_id == Cooperation.id,
         CooperationAccess.tenant_id == tenant_id,
     )
-    return or_(Cooperation.tenant_id == tenant_id, granted)
+    return or_(owned_by(Cooperation, tenant_id), granted)
+
+
+def of_cooperation(model, coop: Cooperation):
+    """The app-side filter for a row that belongs to a cooperation the caller was allowed to see
+    (stage events, hops, deadlines, decisions, documents): the owner's tenant and that
+    cooperation; ``tenant_id`` first, as in every composite index."""
+    return and_(owned_by(model, coop.tenant_id), model.cooperation_id == coop.id)
 
 
 def visible_query():

@@ -14,9 +14,9 @@ from typing import Any
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
-from sikd.cooperations import history, schedules
+from sikd.cooperations import domestic, history, schedules, terms
 from sikd.cooperations.access import acting_on, actor_for, grant
-from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_decision
 from sikd.cooperations.state import engine_state, field_lookup, rulebook_of, rules_of, state_summary
 from sikd.cooperations.summary import refresh_summary
@@ -36,7 +36,7 @@ from sikd.workflow.types import Actor, Decision, Refusal
 
 def available_actions(user: User, coop: Cooperation) -> list[engine.ActionInfo]:
     actor = actor_for(user, coop)
-    if actor is None or coop.status != CooperationStatus.BERJALAN:
+    if actor is None or coop.status not in ACTIVE_STATUSES:
         return []
     return engine.available_actions(rulebook_of(coop), engine_state(coop), actor)
 
@@ -57,8 +57,13 @@ def perform_action(
     if isinstance(decision, Refusal):
         db.session.rollback()
         raise refusal_error(cited_refusal(rules_of(coop), decision), coop, actor)
+    try:
+        context = domestic.before_apply(coop, decision)  # e.g. the selection, Pasal 39(2)
+    except AppError:
+        db.session.rollback()
+        raise
     with tenant_scope(coop.tenant_id):  # writes belong to the cooperation's owner
-        apply_decision(coop, decision, now, user=user, actor_level=actor.level)
+        apply_decision(coop, decision, now, user=user, actor_level=actor.level, context=context)
         db.session.commit()
     return coop
 
@@ -133,19 +138,25 @@ def _route(
     routing.close_hop(
         routing.current_hop(coop.id, coop.tenant_id), now, decision.hop.outcome, note, basis
     )
-    holder = routing.holder_tenant(landing_level, coop.tenant)
+    holder = routing.holder_tenant(landing_level, coop.tenant, coop.partner_tenant)
     if not decision.terminal:
         due = min((d.due_at for d in opened), default=None)
         roles = rules.roles_of(coop.process, decision.to_stage)
         routing.open_hop(coop, decision.to_stage, landing_level, holder, roles, now, due)
-    if landing_level == "kemlu":
-        grant(coop, holder, "kemlu", now)
+    if landing_level in ("kemlu", "partner"):
+        grant(coop, holder, landing_level, now)
     coop.holder_level = landing_level
     coop.holder_tenant = holder  # the relationship, so a loaded object does not go stale
 
 
 def apply_decision(
-    coop: Cooperation, decision: Decision, now: datetime, *, user: User | None, actor_level: str
+    coop: Cooperation,
+    decision: Decision,
+    now: datetime,
+    *,
+    user: User | None,
+    actor_level: str,
+    context: dict[str, Any] | None = None,
 ) -> None:
     rules = rules_of(coop)
     from_stage = coop.stage
@@ -156,6 +167,7 @@ def apply_decision(
 
     history.record_event(coop, decision, rules, now, user, from_stage)
     close_deadlines(coop.id, decision.deadlines_to_close, now, coop.tenant_id)
+    terms.apply_extension(coop, decision)  # before the term-end deadlines re-open
     opened = []
     if decision.deadlines_to_open:
         opened = open_deadlines(
@@ -180,6 +192,7 @@ def apply_decision(
     schedules.after_decision(coop, decision, from_stage, now)
     refresh_summary(coop, rules)
     notify_decision(coop, rules, decision, landing_level, now)
+    domestic.after_decision(coop, decision, rules, now, user, actor_level, context or {})
     audit.record(
         tenant_id=coop.tenant_id,
         action=f"cooperation.{decision.kind}",

@@ -3,12 +3,22 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from sikd.cooperations.access import get_visible
 from sikd.cooperations.actions import available_actions, perform_action
+from sikd.cooperations.api_schemas import (
+    ActionBody,
+    ActionsOut,
+    CooperationCreate,
+    CooperationOut,
+    CooperationPage,
+    InboxArgs,
+    InboxOut,
+    ListArgs,
+    TimelineOut,
+)
 from sikd.cooperations.create import NewCooperation, create_cooperation
-from sikd.cooperations.models import TYPES, Cooperation
+from sikd.cooperations.domestic import received_reports
 from sikd.cooperations.queries import (
     COUNT_CAP,
     filtered_cooperations,
@@ -17,98 +27,9 @@ from sikd.cooperations.queries import (
     timeline,
 )
 from sikd.cooperations.state import preload_rulebook_versions, rules_of
-from sikd.core.api import api_login_required
+from sikd.core.api import api_login_required, documented_errors
 
 blp = Blueprint("cooperations", __name__, description="Kerja sama daerah")
-
-
-class CooperationCreate(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(TYPES))
-    subtype = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
-    partner_name = fields.String(required=True, validate=validate.Length(min=2, max=300))
-    partner_kind = fields.String(required=True, validate=validate.Length(max=40))
-    partner_country = fields.String(load_default=None, validate=validate.Length(equal=2))
-    objek = fields.List(fields.String(), load_default=list)
-    persyaratan = fields.List(fields.String(), load_default=list)
-    prakarsa_origin = fields.String(
-        load_default="daerah",
-        validate=validate.OneOf(
-            ["daerah", "mitra_luar_negeri", "melalui_kemendagri", "melalui_kemlu", "mitra"]
-        ),
-    )
-    pemetaan_ref = fields.String(load_default=None)
-    facts = fields.List(fields.String(), load_default=list)
-    estimated_cost = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    benefit_note = fields.String(load_default=None)
-
-
-class TenantRef(Schema):
-    code = fields.String()
-    name = fields.String()
-
-
-class CooperationOut(Schema):
-    id = fields.Integer()
-    number = fields.String()
-    year = fields.Integer()
-    type = fields.String()
-    subtype = fields.String()
-    title = fields.String()
-    partner_name = fields.String()
-    partner_kind = fields.String()
-    partner_country = fields.String(allow_none=True)
-    objek = fields.List(fields.String())
-    persyaratan = fields.List(fields.String())
-    prakarsa_origin = fields.String()
-    facts = fields.List(fields.String())
-    flags = fields.List(fields.String())
-    process = fields.String()
-    stage = fields.String()
-    stage_label = fields.Method("get_stage_label")
-    status = fields.String()
-    holder_level = fields.String()
-    holder_tenant = fields.Nested(TenantRef)
-    tenant = fields.Nested(TenantRef)
-    version = fields.Integer()
-    rulebook_hash = fields.Method("get_rulebook_hash")
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-
-    def get_stage_label(self, obj: Cooperation) -> str:
-        return obj.stage_label or rules_of(obj).label_of(obj.process, obj.stage)
-
-    def get_rulebook_hash(self, obj: Cooperation) -> str:
-        return obj.rulebook_version.content_hash
-
-
-class ListArgs(Schema):
-    type = fields.String(load_default=None)
-    stage = fields.String(load_default=None)
-    partner_country = fields.String(load_default=None)
-    year = fields.Integer(load_default=None)
-    status = fields.String(load_default=None)
-    tenant = fields.String(load_default=None, metadata={"description": "kode instansi pemrakarsa"})
-    provinsi = fields.String(
-        load_default=None, metadata={"description": "kode provinsi (dirinya atau induknya)"}
-    )
-    flag = fields.String(load_default=None, metadata={"description": "penanda, mis. dormant"})
-    q = fields.String(
-        load_default=None, metadata={"description": "cari di judul, nomor, atau mitra"}
-    )
-    overdue = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class InboxArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class ActionBody(Schema):
-    inputs = fields.Dict(load_default=dict)
-    expected_version = fields.Integer(load_default=None)
 
 
 def action_info_dict(info) -> dict:
@@ -139,13 +60,15 @@ def action_info_dict(info) -> dict:
 class Cooperations(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(ListArgs, location="query")
+    @blp.arguments(ListArgs, location="query", unknown=None)  # unknown names: 422
+    @blp.response(200, CooperationPage)
+    @documented_errors(blp, 401)
     def get(self, args):
         """Daftar kerja sama yang boleh Anda lihat, dengan saringan."""
         rows, total = filtered_cooperations(args)
         preload_rulebook_versions(rows)
         return {
-            "items": CooperationOut(many=True).dump(rows),
+            "items": rows,
             "total": min(total, COUNT_CAP),
             "total_capped": total > COUNT_CAP,
             "page": args["page"],
@@ -153,6 +76,7 @@ class Cooperations(MethodView):
 
     @blp.arguments(CooperationCreate)
     @blp.response(201, CooperationOut)
+    @documented_errors(blp, 401, 403)
     def post(self, body):
         """Catat prakarsa kerja sama baru (tahap pertama sesuai aturan instansi)."""
         return create_cooperation(current_user, NewCooperation(**body))
@@ -163,7 +87,9 @@ class CooperationDetail(MethodView):
     decorators = [api_login_required]
 
     @blp.response(200, CooperationOut)
+    @documented_errors(blp, 401, 404)
     def get(self, coop_id):
+        """Satu kerja sama yang boleh Anda lihat."""
         return get_visible(coop_id)
 
 
@@ -171,6 +97,8 @@ class CooperationDetail(MethodView):
 class Actions(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, ActionsOut)
+    @documented_errors(blp, 401, 404)
     def get(self, coop_id):
         """Tindakan yang boleh Anda ambil sekarang, dengan isian yang diperlukan masing-masing."""
         coop = get_visible(coop_id)
@@ -187,6 +115,7 @@ class TakeAction(MethodView):
 
     @blp.arguments(ActionBody)
     @blp.response(200, CooperationOut)
+    @documented_errors(blp, 401, 403, 404, 409)
     def post(self, body, coop_id, action):
         """Ambil tindakan; 409 bila keadaan sudah berubah, 422 bila ada yang kurang."""
         return perform_action(
@@ -198,6 +127,8 @@ class TakeAction(MethodView):
 class Timeline(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, TimelineOut)
+    @documented_errors(blp, 401, 404)
     def get(self, coop_id):
         """Riwayat tahap, perjalanan (hop), tenggat, dan keputusan beserta suratnya."""
         coop = get_visible(coop_id)
@@ -210,7 +141,7 @@ class Timeline(MethodView):
         return {
             "events": [
                 {
-                    "at": e.at.isoformat(),
+                    "at": e.at,
                     "from_stage": e.from_stage,
                     "to_stage": e.to_stage,
                     "to_label": label(e.to_stage),
@@ -228,11 +159,11 @@ class Timeline(MethodView):
                 {
                     "stage": h.stage,
                     "level": h.level,
-                    "holder": {"code": h.holder_tenant.code, "name": h.holder_tenant.name},
+                    "holder": h.holder_tenant,
                     "holder_roles": h.holder_roles,
-                    "received_at": h.received_at.isoformat(),
-                    "due_at": h.due_at.isoformat() if h.due_at else None,
-                    "acted_at": h.acted_at.isoformat() if h.acted_at else None,
+                    "received_at": h.received_at,
+                    "due_at": h.due_at,
+                    "acted_at": h.acted_at,
                     "outcome": h.outcome,
                     "note": h.note,
                     "basis": h.basis,
@@ -242,7 +173,7 @@ class Timeline(MethodView):
             "deadlines": [
                 {
                     "stage": d.stage,
-                    "due_at": d.due_at.isoformat(),
+                    "due_at": d.due_at,
                     "status": d.status,
                     "on_expiry": d.spec.get("on_expiry"),
                     "amount": d.spec.get("amount"),
@@ -252,17 +183,7 @@ class Timeline(MethodView):
                 }
                 for d in data["deadlines"]
             ],
-            "decisions": [
-                {
-                    "stage": d.stage,
-                    "action": d.action,
-                    "nomor_surat": d.nomor_surat,
-                    "tanggal_surat": d.tanggal_surat.isoformat() if d.tanggal_surat else None,
-                    "note": d.note,
-                    "at": d.at.isoformat(),
-                }
-                for d in data["decisions"]
-            ],
+            "decisions": data["decisions"],
         }
 
 
@@ -270,7 +191,9 @@ class Timeline(MethodView):
 class Inbox(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(InboxArgs, location="query")
+    @blp.arguments(InboxArgs, location="query", unknown=None)  # unknown names: 422
+    @blp.response(200, InboxOut)
+    @documented_errors(blp, 401)
     def get(self, args):
         """Yang menunggu tindakan Anda: lewat tenggat lebih dulu, lalu menurut tenggat
         (per_page per halaman; ``total`` dan ``overdue`` untuk seluruhnya)."""
@@ -282,11 +205,7 @@ class Inbox(MethodView):
             "total": total,
             "overdue": late,
             "page": args["page"],
-            "items": [
-                {
-                    "cooperation": CooperationOut().dump(i["cooperation"]),
-                    "due_at": i["due_at"].isoformat() if i["due_at"] else None,
-                }
-                for i in items
-            ],
+            "items": items,
+            # external reports delivered to this tenant (Perwal 57/2023 Pasal 33(2))
+            "reports": received_reports(current_user),
         }

@@ -9,6 +9,7 @@ from sikd.audit import services as audit
 from sikd.cooperations.access import grant, parent_provinsi
 from sikd.cooperations.history import record_event
 from sikd.cooperations.models import FOREIGN_TYPES, TYPES, Cooperation, CooperationStatus
+from sikd.cooperations.partners import attach_partner, initial_facts, resolve_partner
 from sikd.cooperations.state import field_lookup
 from sikd.cooperations.summary import refresh_summary
 from sikd.core import clock
@@ -42,6 +43,7 @@ class NewCooperation:
     facts: list[str] = field(default_factory=list)
     estimated_cost: int | None = None
     benefit_note: str | None = None
+    partner_tenant_code: str | None = None  # KSDD: the partner daerah in the registry
 
 
 def _next_number(tenant: Tenant, year: int) -> str:
@@ -71,7 +73,11 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
         version = current_rulebook_version(tenant)
         rulebook = version.rulebook
         rules = Rulebook(rulebook)
+        partner = resolve_partner(tenant, data.type, data.partner_tenant_code)
+        if partner is not None:
+            data.partner_name = data.partner_name or f"Pemerintah {partner.name}"
         check_new(rules, data)
+        data.facts = initial_facts(data.type, data.prakarsa_origin, data.facts)
         decision = engine.start(rulebook, data.type, data.subtype, tenant.kind, data.facts)
         if isinstance(decision, Refusal):
             raise AppError(decision.code, decision.message, missing=decision.missing)
@@ -105,6 +111,7 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
             created_at=now,
             updated_at=now,
         )
+        attach_partner(coop, partner)
         db.session.add(coop)
         db.session.flush()
         grant(coop, parent_provinsi(tenant), "provinsi", now)

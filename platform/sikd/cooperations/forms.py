@@ -116,8 +116,11 @@ def read_create_form(
         f.error("subtype", "Pilih subjenis yang sesuai dengan jenis kerja sama pada langkah 1.")
     if len(f.get("title").strip()) < 3:
         f.error("title", "Isi judul kerja sama (paling sedikit 3 huruf) pada langkah 2.")
-    if len(f.get("partner_name").strip()) < 2:
-        f.error("partner_name", "Isi nama mitra kerja sama pada langkah 2.")
+    partner_code = f.get("partner_tenant_code").strip() if coop_type == "KSDD" else ""
+    if len(f.get("partner_name").strip()) < 2 and not partner_code:
+        f.error(
+            "partner_name", "Isi nama mitra kerja sama (atau pilih daerah mitra) pada langkah 2."
+        )
     if not f.get("partner_kind"):
         f.error("partner_kind", "Pilih bentuk mitra pada langkah 2.")
     origin = f.get("prakarsa_origin") or "daerah"
@@ -154,5 +157,6 @@ def read_create_form(
         facts=[x for x in f.getlist("facts") if x],
         estimated_cost=cost,
         benefit_note=f.get("benefit_note").strip() or None,
+        partner_tenant_code=partner_code or None,
     )
     return f, data

@@ -15,7 +15,7 @@ from sikd.cooperations.state import TERM_KINDS, current_versions
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.deadlines.services import as_date, jsonable
-from sikd.tenancy.scope import tenant_scope
+from sikd.tenancy.scope import owned_by, tenant_scope
 from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import Decision
 
@@ -123,7 +123,9 @@ def record_term(coop: Cooperation) -> None:
     _, fields = max(candidates, key=lambda c: c[0])
     if fields:
         coop.term_start = as_date(fields.get("tanggal_mulai_berlaku")) or coop.term_start
-        coop.term_end = as_date(fields.get("tanggal_berakhir")) or coop.term_end
+        written = as_date(fields.get("tanggal_berakhir"))
+        # an approved extension (cooperations.terms) outranks the date written in the naskah
+        coop.term_end = coop.term_extended_until or written or coop.term_end
 
 
 def summary(coop: Cooperation, decision: Decision, rules: Rulebook, from_stage: str) -> str:
@@ -138,23 +140,25 @@ def summary(coop: Cooperation, decision: Decision, rules: Rulebook, from_stage: 
     return f"{coop.number}: {decision.action} di tahap {from_label}, kini {to_label}"
 
 
-def events_of(coop_id: int, tenant_id: int | None = None) -> list[StageEvent]:
-    """The stage history; with the owner's ``tenant_id`` its (tenant_id, cooperation_id) index
-    answers (the grant in the row-level policy keeps the planner from inferring the tenant)."""
-    where = [StageEvent.cooperation_id == coop_id]
-    if tenant_id is not None:
-        where.append(StageEvent.tenant_id == tenant_id)
+def events_of(coop_id: int, tenant_id: int) -> list[StageEvent]:
+    """The stage history of a cooperation the caller may see (owner's tenant and its id)."""
     return list(
-        db.session.scalars(select(StageEvent).where(*where).order_by(StageEvent.at, StageEvent.id))
+        db.session.scalars(
+            select(StageEvent)
+            .where(owned_by(StageEvent, tenant_id), StageEvent.cooperation_id == coop_id)
+            .order_by(StageEvent.at, StageEvent.id)
+        )
     )
 
 
-def decisions_of(coop_id: int, tenant_id: int | None = None) -> list[CooperationDecision]:
-    where = [CooperationDecision.cooperation_id == coop_id]
-    if tenant_id is not None:
-        where.append(CooperationDecision.tenant_id == tenant_id)
+def decisions_of(coop_id: int, tenant_id: int) -> list[CooperationDecision]:
     return list(
         db.session.scalars(
-            select(CooperationDecision).where(*where).order_by(CooperationDecision.at)
+            select(CooperationDecision)
+            .where(
+                owned_by(CooperationDecision, tenant_id),
+                CooperationDecision.cooperation_id == coop_id,
+            )
+            .order_by(CooperationDecision.at)
         )
     )

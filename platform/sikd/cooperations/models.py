@@ -37,6 +37,12 @@ class CooperationStatus(StrEnum):
     BERJALAN = "berjalan"  # running: some stage of its process is open
     SELESAI = "selesai"  # the process reached its end
     DITOLAK = "ditolak"  # refused on the way
+    BERAKHIR = "berakhir"  # its term (jangka waktu) ran out; pengakhiran still to be recorded
+
+
+# Statuses in which the cooperation can still be acted on (a term that ran out still needs its
+# pengakhiran with the asset/obligation checklist: Permendagri 23/2009 Pasal 6(d)4, 10(d)4).
+ACTIVE_STATUSES = (CooperationStatus.BERJALAN, CooperationStatus.BERAKHIR)
 
 
 TYPES = ("KSDPL", "KSDLL", "KSDD", "KSDPK")
@@ -93,6 +99,12 @@ class Cooperation(TenantOwnedMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     term_start: Mapped[date | None] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
+    # the end date an approved extension set (Perwal 57/2023 Pasal 26, 42, 78); wins over the
+    # date written in the naskah/PKS
+    term_extended_until: Mapped[date | None] = mapped_column(Date)
+    # KSDD with another daerah that uses SIKD: the partner tenant acts at ``partner`` stages
+    partner_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    partner_number: Mapped[str | None] = mapped_column(String(40))  # the partner's register no.
     estimated_cost: Mapped[int | None] = mapped_column(BigInteger)
     benefit_note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(Integer)
@@ -111,6 +123,9 @@ class Cooperation(TenantOwnedMixin, db.Model):
 
     tenant: Mapped[Tenant] = relationship(foreign_keys="Cooperation.tenant_id", lazy="joined")
     holder_tenant: Mapped[Tenant] = relationship(foreign_keys=[holder_tenant_id], lazy="joined")
+    partner_tenant: Mapped[Tenant | None] = relationship(
+        foreign_keys=[partner_tenant_id], lazy="joined"
+    )
     rulebook_version: Mapped[RulebookVersion] = relationship(lazy="select")
     # The documents that count now (current version, not superseded), read through
     # :func:`sikd.cooperations.state.document_fields`; documents own the table.
@@ -140,7 +155,8 @@ class CooperationAccess(TenantOwnedMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cooperation_id: Mapped[int] = mapped_column(ForeignKey("cooperations.id"), nullable=False)
     owner_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), nullable=False)
-    reason: Mapped[str] = mapped_column(String(20), nullable=False)  # provinsi | kemendagri | kemlu
+    # provinsi | kemendagri | kemlu | partner
+    reason: Mapped[str] = mapped_column(String(20), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

@@ -44,7 +44,7 @@ def notify_decision(
         levels |= {"own", "provinsi", "kemendagri"}
     title, body = _texts(coop, decision, rules.label_of(coop.process, decision.to_stage))
     for level in sorted(levels):
-        tenant = holder_tenant(level, coop.tenant)
+        tenant = holder_tenant(level, coop.tenant, coop.partner_tenant)
         if tenant is None or (level == "provinsi" and not coop.tenant.is_kabkota):
             continue
         roles = acting_roles(rules, coop, decision.to_stage) if level == landing_level else []
@@ -54,7 +54,9 @@ def notify_decision(
 def notify_reminder(
     coop: Cooperation, rules: Rulebook, row: Deadline, label: str, now: datetime
 ) -> None:
-    holder = holder_tenant(rules.level_of(coop.process, row.stage), coop.tenant)
+    holder = holder_tenant(
+        rules.level_of(coop.process, row.stage), coop.tenant, coop.partner_tenant
+    )
     days = "hari ini" if label.startswith("0") else "besok (1 hari kerja lagi)"
     add_notification(
         holder.id,

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from sikd.cooperations.access import actor_level, get_visible
 from sikd.cooperations.actions import available_actions
-from sikd.cooperations.models import Cooperation
+from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
 from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
@@ -69,11 +69,11 @@ class Waiting:
 
 def waiting_of(coop: Cooperation, user: Any = None) -> Waiting | None:
     """None once the cooperation has ended (selesai or ditolak)."""
-    if coop.status != "berjalan":
+    if coop.status not in ACTIVE_STATUSES:
         return None
     task = coop.stage_label or coop.stage
-    if coop.holder_level == "partner":
-        return Waiting("", f"mitra ({coop.partner_name})", task, False)
+    if coop.holder_level == "partner" and coop.partner_tenant_id is None:
+        task = f"{task} (mencatat jawaban {coop.partner_name})"
     roles = list(coop.holder_roles or ())
     who = " atau ".join(role_label(r) for r in roles)
     mine = bool(

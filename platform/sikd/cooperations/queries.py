@@ -14,7 +14,12 @@ from sqlalchemy.orm import selectinload
 from sikd.accounts.models import User
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
-from sikd.cooperations.models import Cooperation, CooperationAccess, CooperationStatus
+from sikd.cooperations.models import (
+    ACTIVE_STATUSES,
+    Cooperation,
+    CooperationAccess,
+    CooperationStatus,
+)
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import find_countries
@@ -116,8 +121,9 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
     return list(rows), capped_count(query, max(COUNT_CAP, page * per_page))
 
 
-# The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu);
-# on its own it acts at "own". A stage held by the partner ("partner") is nobody's turn here.
+# The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu,
+# the partner daerah of a KSDD); on its own it acts at "own", and at "partner" for a partner
+# outside SIKD (see access.actor_level).
 OTHER_LEVELS = ("provinsi", "kemendagri", "kemlu")
 
 
@@ -127,13 +133,23 @@ def _my_turn(user: User):
     by :mod:`sikd.cooperations.summary`), at the level the tenant stands at."""
     return and_(
         Cooperation.holder_tenant_id == user.tenant_id,
-        Cooperation.status == CooperationStatus.BERJALAN,
+        Cooperation.status.in_(ACTIVE_STATUSES),
         Cooperation.holder_roles.overlap(sorted(user.roles)),
         or_(
-            and_(Cooperation.tenant_id == user.tenant_id, Cooperation.holder_level == "own"),
+            and_(
+                Cooperation.tenant_id == user.tenant_id,
+                or_(
+                    Cooperation.holder_level == "own",
+                    # a partner outside SIKD: the owner records its answers
+                    and_(
+                        Cooperation.holder_level == "partner",
+                        Cooperation.partner_tenant_id.is_(None),
+                    ),
+                ),
+            ),
             and_(
                 Cooperation.tenant_id != user.tenant_id,
-                Cooperation.holder_level.in_(OTHER_LEVELS),
+                Cooperation.holder_level.in_((*OTHER_LEVELS, "partner")),
             ),
         ),
     )
@@ -148,7 +164,7 @@ def _watch_query(user: User):
     """Dipantau: running cooperations the user's tenant owns or was given (it supervises them,
     or they passed through its hands) that are not the user's turn now."""
     return _reachable(visible_query()).where(
-        Cooperation.status == CooperationStatus.BERJALAN, not_(_my_turn(user))
+        Cooperation.status.in_(ACTIVE_STATUSES), not_(_my_turn(user))
     )
 
 

@@ -212,9 +212,10 @@ def _extended_end(coop: Cooperation, decision: Decision, from_stage: str) -> dat
     if where is None or (decision.action == "disepakati" and from_stage != "perpanjangan"):
         return None
     source, name = where
-    value = (
-        (decision.inputs or {}).get(name) if source == "input" else field_lookup(coop)(source, name)
-    )
+    # the date the parties agreed on the action itself wins; else the rencana tindak states it
+    value = (decision.inputs or {}).get(name)
+    if not value and source != "input":
+        value = field_lookup(coop)(source, name)
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
@@ -246,13 +247,16 @@ def after_decision(
         earlier = latest_extension(coop)  # the naskah's own date must not undo an extension
         if earlier is not None and earlier > coop.term_end:
             coop.term_end = earlier
-    if extended is not None and extended != coop.term_end:
+    if extended is not None:
+        # the term may already carry the new date (cooperations.terms stores it first); what
+        # matters is whether the term schedules were armed for it
         coop.term_end = extended
         by_term = {jid for jid, j in jadwal_of(coop).items() if j["anchor"] == "akhir_jangka_waktu"}
-        for row in rows_of(coop.id):
-            if row.jadwal in by_term:
+        armed = [row for row in rows_of(coop.id) if row.jadwal in by_term]
+        if not any(row.period == extended.isoformat() for row in armed):
+            for row in armed:
                 row.status, row.closed_at = DeadlineStatus.OBSOLETE, now
-        arm(coop, now, by_term)
+            arm(coop, now, by_term)
     if decision.to_stage == RUNNING_STAGE and not _ever_armed(coop.id):
         arm(coop, now)
     _met_by_action(coop, decision, now)

@@ -92,7 +92,14 @@ def document_fields(coop: Cooperation) -> dict[str, dict[str, Any]]:
 def field_lookup(coop: Cooperation):
     """``field_of(kind, field)`` for the deadlines that count from a date in a document."""
     fields = document_fields(coop)
-    return lambda kind, name: (fields.get(kind) or {}).get(name)
+    extended = coop.term_extended_until
+
+    def field_of(kind: str, name: str):
+        if extended is not None and kind in TERM_KINDS and name == "tanggal_berakhir":
+            return extended  # the term in force after an approved extension
+        return (fields.get(kind) or {}).get(name)
+
+    return field_of
 
 
 def attached_document_kinds(coop: Cooperation) -> frozenset[str]:

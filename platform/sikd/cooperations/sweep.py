@@ -20,6 +20,7 @@ from sikd.cooperations.notices import notify_reminder
 from sikd.cooperations.rollup import refresh_rollup
 from sikd.cooperations.state import engine_state, rulebook_of, rules_of
 from sikd.cooperations.summary import refresh_summary
+from sikd.cooperations.terms import end_terms
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import format_tanggal
@@ -41,6 +42,7 @@ class SweepResult:
     obsolete: int = 0
     reminders: int = 0
     late: int = 0
+    ended: list[str] = field(default_factory=list)  # cooperations whose term ran out
 
 
 def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResult:
@@ -69,6 +71,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
         _late_now_met(now)
         refresh_rollup(now)
         db.session.commit()
+    result.ended = end_terms(now)
     return result
 
 

@@ -87,7 +87,24 @@ def _create_page(
         facts=DOMESTIC_FACTS,
         countries=partner_countries(),
         similar=similar or [],
+        daerah=_daerah_choices(),
     ), status
+
+
+def _daerah_choices() -> list[tuple[str, str]]:
+    """Every provinsi and kab/kota but the user's own: the KSDD partner picker."""
+    from sqlalchemy import select
+
+    from sikd.tenancy.models import Tenant
+
+    rows = db.session.execute(
+        select(Tenant.code, Tenant.name)
+        .where(
+            Tenant.kind.in_(("provinsi", "kabupaten", "kota")), Tenant.id != current_user.tenant_id
+        )
+        .order_by(Tenant.code)
+    ).all()
+    return [(code, name) for code, name in rows]
 
 
 @bp.route("/kerja-sama/baru", methods=["GET", "POST"])

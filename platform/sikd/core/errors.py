@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -168,7 +168,14 @@ def register_error_handlers(app: Flask) -> None:
             detail = None  # the limiter's own text is English ("5 per 15 minute"); the hint says it
         elif status in (400, 404, 405, 500):
             detail = None  # never leak internals; the page says what to do
-        return render_error(status, detail)
+        response, status = render_error(status, detail)
+        if not isinstance(response, Response):
+            response = make_response(response, status)
+        # 405 names the methods served (Allow), 429 when to retry (Retry-After)
+        for name, value in exc.get_headers():
+            if name.lower() in ("allow", "retry-after"):
+                response.headers[name] = value
+        return response, status
 
     for status in (400, 401, 403, 404, 405, 409, 413, 429, 500, 503):
         app.register_error_handler(status, http_error)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,7 +110,19 @@ def check_key(key: str) -> str:
 
 
 def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the RFC 5987 UTF-8 name."""
-    ascii_name = filename.encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r'["\\\r\n;]', "_", ascii_name).strip() or "berkas"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    """``attachment`` with the name encoded as Flask's ``send_file(download_name=...)`` does
+    (RFC 6266 with the RFC 5987 ``filename*`` for a non-ASCII name, an ASCII fallback, quoting
+    by werkzeug), so the S3 link and the streamed download carry the same, always valid header."""
+    from werkzeug.http import dump_options_header
+
+    # a name is shown, never obeyed: control characters (CR/LF would split the header) go
+    filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "berkas"
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+        quoted = quote(filename, safe="!#$&+-.^_`|~")  # RFC 5987 attr-char
+        names = {"filename": simple, "filename*": f"UTF-8''{quoted}"}
+    else:
+        names = {"filename": filename}
+    return dump_options_header("attachment", names)

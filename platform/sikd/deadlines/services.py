@@ -18,6 +18,7 @@ from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.rules.calendar import WorkingCalendar
 from sikd.tenancy.models import TIMEZONES
+from sikd.tenancy.scope import owned_by
 from sikd.workflow.types import DeadlineSpec, Reminder
 
 # Every deadline reminds its holder one working day before and on the day; the rulebook's
@@ -98,7 +99,7 @@ def _of(coop_id: int, tenant_id: int | None):
     (the grant in the row-level policy keeps the planner from inferring the tenant)."""
     where = [Deadline.cooperation_id == coop_id]
     if tenant_id is not None:
-        where.append(Deadline.tenant_id == tenant_id)
+        where.append(owned_by(Deadline, tenant_id))
     return select(Deadline).where(*where)
 
 

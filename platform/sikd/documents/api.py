@@ -11,14 +11,29 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sikd.cooperations.access import actor_level, get_visible
+from sikd.cooperations.access import actor_level, get_visible, of_cooperation
 from sikd.cooperations.history import record_on_cooperation
-from sikd.core.api import api_login_required, cooperation_error, error_response
+from sikd.core.api import (
+    api_login_required,
+    cooperation_error,
+    documented_errors,
+    error_response,
+)
 from sikd.core.errors import AppError, upload_limit_message
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
+from sikd.documents.api_schemas import (
+    DOWNLOAD_RESPONSES,
+    UPLOAD_BODY,
+    DocumentList,
+    DocumentOut,
+    LetterOut,
+    LetterRequest,
+    LinkOut,
+    SupersedeBody,
+)
 from sikd.documents.contents import ContentsRefused
-from sikd.documents.models import Document, DocumentVersion
+from sikd.documents.models import Document
 from sikd.documents.services import (
     DocumentNotFound,
     DocumentRefused,
@@ -31,9 +46,11 @@ from sikd.documents.uploads import (
     request_cooperation_letter,
     send_version,
     store_upload,
+    visible_document,
+    visible_version,
 )
 from sikd.documents.validation import UploadRefused
-from sikd.tenancy.scope import tenant_scope
+from sikd.tenancy.scope import scoped, tenant_scope
 
 blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
 
@@ -65,6 +82,19 @@ def document_dict(doc: Document) -> dict:
     }
 
 
+def _document_id(raw: str | None) -> int | None:
+    """The multipart ``document_id``: empty for a new document, else a positive id."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= 2**31 - 1:
+        raise AppError(
+            "invalid_input",
+            "Isian document_id harus nomor dokumen (bilangan bulat positif) atau dikosongkan.",
+            field_errors={"document_id": ["Nomor dokumen harus bilangan bulat positif."]},
+        )
+    return int(raw)
+
+
 def upload_error(exc: Exception):
     if isinstance(exc, AppError):
         return cooperation_error(exc)
@@ -87,13 +117,21 @@ def upload_error(exc: Exception):
 class CooperationDocuments(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, DocumentList)
+    @documented_errors(blp, 401, 404)
     def get(self, coop_id):
+        """Dokumen kerja sama ini dengan semua versinya."""
         coop = get_visible(coop_id)
         docs = db.session.scalars(
-            select(Document).where(Document.cooperation_id == coop.id).order_by(Document.created_at)
+            select(Document)
+            .where(of_cooperation(Document, coop))
+            .order_by(Document.created_at, Document.id)
         ).all()
         return {"items": [document_dict(d) for d in docs]}
 
+    @blp.doc(requestBody=UPLOAD_BODY)
+    @blp.response(201, DocumentOut)
+    @documented_errors(blp, 401, 403, 404, 413, 422, 503)
     def post(self, coop_id):
         """Unggah berkas (multipart: kind, file, fields = JSON isi terstruktur, document_id untuk versi baru)."""
         try:
@@ -115,7 +153,7 @@ class CooperationDocuments(MethodView):
                     422,
                     errors={"fields": ["JSON tidak sah."]},
                 )
-            doc_id = request.form.get("document_id", type=int)
+            doc_id = _document_id(request.form.get("document_id"))
             version = store_upload(
                 current_user,
                 coop,
@@ -128,13 +166,15 @@ class CooperationDocuments(MethodView):
         except Exception as exc:  # noqa: BLE001 - mapped to a JSON refusal or re-raised
             db.session.rollback()
             return upload_error(exc)
-        return document_dict(db.session.get(Document, version.document_id)), 201
+        return document_dict(db.session.get(Document, version.document_id))
 
 
 @blp.route("/documents/<int:doc_id>/versions/<int:version_id>/download")
 class Download(MethodView):
     decorators = [api_login_required]
 
+    @blp.doc(**DOWNLOAD_RESPONSES)
+    @documented_errors(blp, 401, 404, 503)
     def get(self, doc_id, version_id):
         """Unduh: izin diperiksa dulu (sama dengan izin melihat kerja samanya), lalu tautan singkat."""
         return send_version(doc_id, version_id)
@@ -144,24 +184,29 @@ class Download(MethodView):
 class Supersede(MethodView):
     decorators = [api_login_required]
 
-    def post(self, doc_id):
+    @blp.arguments(SupersedeBody)
+    @blp.response(200, DocumentOut)
+    @documented_errors(blp, 401, 403, 404)
+    def post(self, body, doc_id):
         """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
-        doc = db.session.get(Document, doc_id)
-        if doc is None or doc.cooperation_id is None:
-            return error_response(
-                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
-            )
         try:
-            coop = get_visible(doc.cooperation_id)
+            doc, coop = visible_document(doc_id)
             if actor_level(current_user.tenant, coop) != "own":
                 raise AppError(
                     "role_not_allowed",
                     "Hanya instansi pemrakarsa yang dapat mengganti dokumennya.",
                     status=403,
                 )
-            reason = (request.get_json(silent=True) or {}).get("reason", "")
+            reason = body["reason"]
             with tenant_scope(coop.tenant_id):
-                supersede_document(coop.tenant_id, doc.id, reason, current_user.id, commit=False)
+                supersede_document(
+                    coop.tenant_id,
+                    doc.id,
+                    reason,
+                    current_user.id,
+                    cooperation_id=coop.id,
+                    commit=False,
+                )
             record_on_cooperation(
                 coop,
                 current_user,
@@ -198,33 +243,38 @@ def letter_dict(letter) -> dict:
 class CooperationLetters(MethodView):
     decorators = [api_login_required]
 
-    def post(self, coop_id):
+    @blp.arguments(LetterRequest)
+    @blp.response(202, LetterOut)
+    @documented_errors(blp, 401, 403, 404)
+    def post(self, body, coop_id):
         """Buat surat dari templat (nomor dari urutan tahunan instansi Anda); dirender oleh pekerja."""
-        body = request.get_json(silent=True) or {}
         try:
             coop = get_visible(coop_id)
             letter = request_cooperation_letter(
                 current_user,
                 coop,
-                body.get("kind", ""),
-                body.get("context") or {},
-                body.get("fmt", "pdf"),
+                body["kind"],
+                body["context"],
+                body["fmt"],
             )
         except DocumentRefused as exc:
             db.session.rollback()
             return error_response(exc.code, exc.message, 422)
-        return letter_dict(letter), 202
+        return letter_dict(letter)
 
 
 @blp.route("/letters/<int:letter_id>")
 class LetterStatus(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, LetterOut)
+    @documented_errors(blp, 401, 404)
     def get(self, letter_id):
         """Kemajuan pembuatan surat: queued → rendering → done (atau failed dengan alasannya)."""
         from sikd.documents.models import Letter
 
-        letter = db.session.get(Letter, letter_id)  # RLS: only the issuing tenant sees it
+        # only the issuing tenant sees it (app filter here, row-level security underneath)
+        letter = db.session.scalar(scoped(Letter).where(Letter.id == letter_id))
         if letter is None:
             return error_response(
                 "not_found", "Surat tidak ditemukan atau tidak dapat Anda lihat.", 404
@@ -239,19 +289,11 @@ class LetterStatus(MethodView):
 class DownloadLink(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, LinkOut)
+    @documented_errors(blp, 401, 404)
     def get(self, doc_id, version_id):
         """Tautan unduh berumur pendek untuk Anda sendiri (default 5 menit)."""
-        version = db.session.scalar(
-            select(DocumentVersion).where(
-                DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
-            )
-        )
-        doc = db.session.get(Document, doc_id) if version is not None else None
-        if doc is None or doc.cooperation_id is None:
-            return error_response(
-                "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
-            )
-        get_visible(doc.cooperation_id)
+        visible_version(doc_id, version_id)  # 404 unless its cooperation is visible
         return {
             "url": download_link(doc_id, version_id, current_user.id),
             "expires_in_seconds": link_seconds(),

@@ -134,8 +134,12 @@ def upload_document(
 
         signature = check_upload(validated.file, validated.content_type, tenant.tz_name)
         if document_id is not None:
+            # found only through the cooperation it is filed on: an id of another cooperation's
+            # document (of this tenant or any other) is not there
             document = db.session.execute(
-                scoped(Document, tenant_id).where(Document.id == document_id).with_for_update()
+                scoped(Document, tenant_id)
+                .where(Document.id == document_id, _filed_on(cooperation_id))
+                .with_for_update()
             ).scalar_one_or_none()
             if document is None:
                 raise DocumentNotFound()
@@ -217,6 +221,12 @@ def upload_document(
         validated.close()
 
 
+def _filed_on(cooperation_id: int | None):
+    if cooperation_id is None:
+        return Document.cooperation_id.is_(None)
+    return Document.cooperation_id == cooperation_id
+
+
 def _delete_quietly(key: str, version_id: str | None) -> None:
     try:
         get_storage().delete(key, version_id)
@@ -225,18 +235,26 @@ def _delete_quietly(key: str, version_id: str | None) -> None:
 
 
 def supersede_document(
-    tenant_id: int, document_id: int, reason: str, by: int | None, *, commit: bool = True
+    tenant_id: int,
+    document_id: int,
+    reason: str,
+    by: int | None,
+    *,
+    cooperation_id: int | None = None,
+    commit: bool = True,
 ) -> Document:
-    """Mark a document as no longer counting, with the reason. Its versions stay."""
+    """Mark a document of that cooperation as no longer counting, with the reason. Its versions
+    stay."""
     require_scope(tenant_id)
     reason = (reason or "").strip()
     if not reason:
         raise DocumentRefused(
             "reason_required", "Alasan penggantian wajib diisi. Tulis mengapa dokumen ini diganti."
         )
-    document = db.session.execute(
-        scoped(Document, tenant_id).where(Document.id == document_id).with_for_update()
-    ).scalar_one_or_none()
+    query = scoped(Document, tenant_id).where(Document.id == document_id)
+    if cooperation_id is not None:  # found through the cooperation the caller may act on
+        query = query.where(_filed_on(cooperation_id))
+    document = db.session.execute(query.with_for_update()).scalar_one_or_none()
     if document is None:
         raise DocumentNotFound()
     if document.superseded:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from sikd.cooperations.access import get_visible
-from sikd.core.api import api_login_required, error_response
+from sikd.core.api import api_login_required, documented_errors, error_response
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
+from sikd.documents.api_schemas import SignBody, VersionDetailOut
 from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.signatures import summary_text
 
@@ -42,6 +42,8 @@ def version_dict(doc: Document, v: DocumentVersion) -> dict:
 class VersionDetail(MethodView):
     decorators = [api_login_required]
 
+    @blp.response(200, VersionDetailOut)
+    @documented_errors(blp, 401, 404)
     def get(self, doc_id, version_id):
         """Satu versi dokumen dengan hasil pemeriksaan tanda tangan elektroniknya."""
         version = db.session.scalar(
@@ -62,17 +64,19 @@ class VersionDetail(MethodView):
 class SignLetter(MethodView):
     decorators = [api_login_required]
 
-    def post(self, letter_id):
+    @blp.arguments(SignBody)
+    @blp.response(201, VersionDetailOut)
+    @documented_errors(blp, 401, 403, 404, 409)
+    def post(self, body, letter_id):
         """Tandatangani surat secara elektronik (NIK dan passphrase untuk layanan TTE); hasilnya versi baru."""
         from sikd.documents.letter_signing import sign_letter
 
-        body = request.get_json(silent=True) or {}
         try:
             version = sign_letter(
-                current_user, letter_id, nik=body.get("nik"), passphrase=body.get("passphrase")
+                current_user, letter_id, nik=body["nik"], passphrase=body["passphrase"]
             )
         except AppError:
             db.session.rollback()
             raise
         doc = db.session.get(Document, version.document_id)
-        return version_dict(doc, version), 201
+        return version_dict(doc, version)

@@ -6,26 +6,29 @@ A document is always reached through its cooperation, which the caller must be a
 
 from __future__ import annotations
 
-from flask import Response, redirect, stream_with_context
+from flask import redirect, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from sikd.cooperations.access import actor_level, get_visible
+from sikd.cooperations.access import actor_level, visibility_filter
 from sikd.cooperations.history import record_on_cooperation
+from sikd.cooperations.models import Cooperation
 from sikd.cooperations.state import rulebook_of
 from sikd.core.api import error_response
-from sikd.core.errors import AppError
+from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
-from sikd.core.storage import StorageUnavailable
+from sikd.core.storage import ObjectNotFound, StorageUnavailable
 from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.services import download_url, open_version, upload_document
-from sikd.tenancy.scope import tenant_scope
+from sikd.tenancy.scope import owned_by, tenant_scope
 
 UPLOAD_ROLES = {
     "own": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd", "tim_pengawasan"},
     "provinsi": {"gubernur_verifier"},
     "kemendagri": {"sekjen_verifier", "sekjen_leader"},
     "kemlu": {"kemlu_reviewer"},
+    # the partner daerah of a KSDD files its own letters while it holds the cooperation
+    "partner": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd"},
 }
 
 
@@ -84,18 +87,81 @@ def store_upload(
     return version
 
 
-def send_version(doc_id: int, version_id: int):
+NO_DOCUMENT = "Dokumen tidak ditemukan atau tidak dapat Anda lihat."
+
+
+def visible_document(doc_id: int) -> tuple[Document, Cooperation]:
+    """A document found only through a cooperation the caller may see, else :class:`NotFound`.
+
+    Both layers apply: the app filter here (the document's owner is the cooperation's owner,
+    the cooperation is visible to the caller's tenant), and row-level security underneath.
+    """
+    row = db.session.execute(
+        select(Document, Cooperation)
+        .join(Cooperation, Cooperation.id == Document.cooperation_id)
+        .where(
+            Document.id == doc_id,
+            owned_by(Document, Cooperation.tenant_id),
+            visibility_filter(),
+        )
+    ).first()
+    if row is None:
+        raise NotFound("not_found", NO_DOCUMENT)
+    return row[0], row[1]
+
+
+def visible_version(doc_id: int, version_id: int) -> tuple[DocumentVersion, Document, Cooperation]:
+    """A version of a document of a cooperation the caller may see, else :class:`NotFound`."""
+    doc, coop = visible_document(doc_id)
     version = db.session.scalar(
         select(DocumentVersion).where(
-            DocumentVersion.id == version_id, DocumentVersion.document_id == doc_id
+            owned_by(DocumentVersion, doc.tenant_id),
+            DocumentVersion.document_id == doc.id,
+            DocumentVersion.id == version_id,
         )
     )
-    doc = db.session.get(Document, doc_id) if version is not None else None
-    if version is None or doc is None or doc.cooperation_id is None:
-        return error_response(
-            "not_found", "Dokumen tidak ditemukan atau tidak dapat Anda lihat.", 404
+    if version is None:
+        raise NotFound("not_found", NO_DOCUMENT)
+    return version, doc, coop
+
+
+def _served(version: DocumentVersion):
+    """The response that hands the bytes out: a short-lived S3 link, or the stream itself.
+
+    The file name goes through the framework's RFC 6266 / 5987 encoding (``send_file`` with
+    ``download_name``; the S3 link carries the same header), so any name is a valid header.
+    """
+    url = download_url(version, expires_seconds=300)
+    if url:
+        response = redirect(url, code=302)
+    else:
+        stream = open_version(version)
+        response = send_file(
+            stream,
+            mimetype=version.content_type,
+            as_attachment=True,
+            download_name=version.filename,
+            conditional=False,
+            etag=False,
         )
-    coop = get_visible(doc.cooperation_id)  # same visibility as the cooperation
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def send_version(doc_id: int, version_id: int):
+    """Authorize, prepare the download, and only then audit it (a failed one is not a download)."""
+    version, doc, coop = visible_version(doc_id, version_id)  # 404 before anything else
+    try:
+        response = _served(version)
+    except ObjectNotFound:
+        return error_response(
+            "object_missing",
+            "Berkas dokumen ini tidak ditemukan di penyimpanan. Hubungi admin instansi Anda.",
+            404,
+        )
+    except StorageUnavailable as exc:
+        return error_response("storage_unavailable", str(exc), 503)
     record_on_cooperation(
         coop,
         current_user,
@@ -106,19 +172,7 @@ def send_version(doc_id: int, version_id: int):
         {"version_id": version.id, "by_tenant": current_user.tenant.code},
     )
     db.session.commit()
-    try:
-        url = download_url(version, expires_seconds=300)
-    except StorageUnavailable as exc:
-        return error_response("storage_unavailable", str(exc), 503)
-    if url:
-        return redirect(url, code=302)
-    stream = open_version(version)
-    headers = {"Content-Disposition": f'attachment; filename="{version.filename}"'}
-    return Response(
-        stream_with_context(iter(lambda: stream.read(64 * 1024), b"")),
-        mimetype=version.content_type,
-        headers=headers,
-    )
+    return response
 
 
 def request_cooperation_letter(user, coop, kind: str, context: dict, fmt: str = "pdf"):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sikd.cooperations import forms
-from sikd.cooperations.access import actor_level
+from sikd.cooperations.access import actor_level, of_cooperation
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
 from sikd.cooperations.state import rules_of
@@ -40,7 +40,7 @@ def documents_panel(coop: Cooperation) -> dict[str, Any]:
     """The documents of the cooperation, with every version, and whether the user may upload."""
     documents = db.session.scalars(
         select(Document)
-        .where(Document.cooperation_id == coop.id, Document.tenant_id == coop.tenant_id)
+        .where(of_cooperation(Document, coop))
         .options(selectinload(Document.versions))
         .order_by(Document.created_at, Document.id)
     ).all()

@@ -10,7 +10,7 @@ from sqlalchemy import func, not_, or_, select
 from sikd.core.extensions import db
 from sikd.core.jobs import enqueue_after_commit
 from sikd.notifications.models import EmailStatus, Notification
-from sikd.tenancy.scope import tenant_scope
+from sikd.tenancy.scope import owned_by, tenant_scope
 
 SEND_EMAIL = "sikd.notifications.tasks.send_notification_email"
 
@@ -48,7 +48,7 @@ def add_notification(
 
 def _mine(user: Any):
     return (
-        Notification.tenant_id == user.tenant_id,
+        owned_by(Notification, user.tenant_id),
         or_(
             Notification.recipient_roles == [],
             Notification.recipient_roles.overlap(user.roles),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sikd.core.extensions import db
 from sikd.routing.models import RoutingHop
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
+from sikd.tenancy.scope import owned_by
 
 ROUTED_DIRECTLY = "routed_directly"
 
@@ -22,8 +23,11 @@ def tenant_by_code(code: str) -> Tenant | None:
     return db.session.scalar(select(Tenant).where(Tenant.code == code))
 
 
-def holder_tenant(level: str, owner: Tenant) -> Tenant:
-    """The tenant that holds a cooperation of ``owner`` at ``level`` of the route."""
+def holder_tenant(level: str, owner: Tenant, partner: Tenant | None = None) -> Tenant:
+    """The tenant that holds a cooperation of ``owner`` at ``level`` of the route (at
+    ``partner``: the partner daerah when it uses SIKD, else the owner, who records its answer)."""
+    if level == "partner":
+        return partner or owner
     if level == "provinsi":
         return owner.parent or owner
     if level == "kemendagri":
@@ -60,7 +64,7 @@ def _of(coop_id: int, tenant_id: int | None):
     """Hops of one cooperation; with its owner the (tenant_id, cooperation_id) index answers."""
     where = [RoutingHop.cooperation_id == coop_id]
     if tenant_id is not None:
-        where.append(RoutingHop.tenant_id == tenant_id)
+        where.append(owned_by(RoutingHop, tenant_id))
     return select(RoutingHop).where(*where)
 
 

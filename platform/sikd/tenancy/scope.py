@@ -98,9 +98,24 @@ def system_scope() -> Iterator[None]:
         _reapply_if_in_transaction(on_exit=True)
 
 
+def owned_by(model: Any, tenant_id: int) -> Any:
+    """The application-side tenant filter on one tenant-owned model: ``tenant_id = :tenant``.
+
+    Every app-side tenant clause is built here (and, for cooperations, by
+    :func:`sikd.cooperations.access.visibility_filter`), so a test can switch the application
+    layer off in one place and show that row-level security alone still stops a leak.
+    """
+    return model.tenant_id == tenant_id
+
+
 def scoped(model: Any, tenant_id: int | None = None):
-    """``select(model)`` filtered to the current (or given) tenant: the one query helper."""
+    """``select(model)`` filtered to the current (or given) tenant: the one query helper.
+
+    Note: inside ``tenant_scope(owner)`` (a grantee writing on the owner's record) the current
+    tenant is the owner, so a lookup by id alone would reach *any* of the owner's rows; rows of a
+    cooperation are therefore also filtered by the cooperation the caller was allowed to see.
+    """
     tenant = tenant_id if tenant_id is not None else _tenant.get()
     if tenant is None:
         raise TenantScopeMissing(f"Query on {model.__name__} needs a tenant")
-    return select(model).where(model.tenant_id == tenant)
+    return select(model).where(owned_by(model, tenant))

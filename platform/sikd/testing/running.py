@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sikd.core.clock import FixedClock
 from sikd.rules import effective_rulebook
-from tests.api_driver import ApiUser
-from tests.conftest import TEST_PASSWORD
-from tests.test_foreign_cooperation import SISTER_CITY
+from sikd.testing.api import ApiUser
+from sikd.testing.fixtures import TEST_PASSWORD
+from sikd.testing.journeys import SISTER_CITY
 
 WIB = ZoneInfo("Asia/Jakarta")
 PROVINSI = {"32.75": "32", "33.72": "33"}
@@ -72,7 +72,7 @@ def running_ksdpl(app, p: dict, code: str, signed: date, ends: date) -> int:
     p["kd"].act(cid, "sampaikan", kinds, today)
     p["gubernur"].act(cid, "teruskan", kinds, today)
     p["sekjen"].act(cid, "pertimbangan_lanjut", kinds, today)
-    from tests.api_driver import fill_fields
+    from sikd.testing.api import fill_fields
 
     naskah = fill_fields(kinds["naskah"], today)
     naskah.update(tanggal_mulai_berlaku=signed.isoformat(), tanggal_berakhir=ends.isoformat())
