@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from sikd.accounts import admin_actions
@@ -17,6 +17,7 @@ from sikd.accounts.models import User
 from sikd.accounts.services import AccountError
 from sikd.core.errors import render_error
 from sikd.core.extensions import db
+from sikd.workflow.roles import ROLES
 
 bp = Blueprint("account_admin", __name__)
 
@@ -55,6 +56,7 @@ def _page(user: User, status: int = 200, reset_url: str | None = None, error: st
         lifetime_hours=int(admin_actions.RESET_LINK_LIFETIME.total_seconds() // 3600),
         error=error,
         is_self=user.id == current_user.id,
+        roles=[r for r in ROLES.values() if r.allowed_on(user.tenant.kind, user.tenant.code)],
     ), status
 
 
@@ -114,4 +116,27 @@ def _set_active(user_id: int, active: bool):
             "token API langsung dicabut, dan pengguna tidak dapat masuk.",
             "success",
         )
+    return redirect(url_for("account_admin.user_page", user_id=user.id))
+
+
+@bp.route("/admin/pengguna/<int:user_id>/peran", methods=["POST"])
+@_tenant_admin
+def change_roles(user_id: int):
+    user = _target(user_id)
+    if user is None:
+        return _not_found()
+    try:
+        changed = admin_actions.set_roles_and_unit(
+            current_user, user, request.form.getlist("roles"), request.form.get("unit")
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        return _page(user, 422, error=exc.message)
+    flash(
+        f"Peran dan unit {user.email} disimpan; berlaku mulai halaman berikutnya yang dibuka "
+        "pengguna."
+        if changed
+        else f"Tidak ada perubahan untuk {user.email}.",
+        "success",
+    )
     return redirect(url_for("account_admin.user_page", user_id=user.id))

@@ -11,6 +11,7 @@ from sikd.accounts.credentials import Revoked, check_new_password, end_credentia
 from sikd.accounts.models import ApiToken, PasswordResetLink, User, UserSession
 from sikd.accounts.services import (
     AccountError,
+    check_roles_fit,
     hash_password,
 )
 from sikd.audit import services as audit
@@ -229,3 +230,36 @@ def open_credentials(user: User) -> dict[str, int]:
             )
         )
     return {"sessions": sessions or 0, "tokens": tokens or 0}
+
+
+def set_roles_and_unit(admin: User, target: User, roles: list[str], unit: str | None) -> bool:
+    """Change a user's roles and unit (perangkat daerah); the roles must fit the tenant. Takes
+    effect on the user's next request (roles are read per request). True when anything changed."""
+    _check_admin_may_act(admin, target, "mengubah peran")
+    roles = sorted(dict.fromkeys(r for r in roles if r))
+    check_roles_fit(target.tenant, roles)
+    unit = (unit or "").strip()[:160] or None
+    if "opd" in roles and not unit:
+        raise AccountError(
+            "Isi unit (perangkat daerah) untuk Perangkat Daerah Pemrakarsa, mis. Dinas Pariwisata.",
+            "unit",
+        )
+    with tenant_scope(admin.tenant_id):
+        target = db.session.merge(target)
+        before = {"roles": sorted(target.roles or []), "unit": target.unit}
+        if before == {"roles": roles, "unit": unit}:
+            db.session.rollback()
+            return False
+        target.roles, target.unit = roles, unit
+        audit.record(
+            tenant_id=target.tenant_id,
+            action="user.roles_changed",
+            object_type="user",
+            object_id=target.id,
+            summary=f"Peran/unit {target.email} diubah: {', '.join(roles)}; unit {unit or '-'}",
+            at=clock.now(),
+            actor=admin,
+            data={"before": before, "after": {"roles": roles, "unit": unit}},
+        )
+        db.session.commit()
+    return True

@@ -15,9 +15,40 @@ from werkzeug.datastructures import MultiDict
 
 from sikd.cooperations.create import NewCooperation
 from sikd.cooperations.models import FOREIGN_TYPES, TYPES
+from sikd.core.i18n import country_names, find_countries
 from sikd.workflow.types import InputSpec
 
 LIST_TYPES = ("list",)
+
+
+def country_code(text: str) -> tuple[str | None, str | None]:
+    """(ISO code, None) for what a user typed in the country picker: the Indonesian name
+    ("Jepang", or "Jepang (JP)" as the list offers it), a unique part of it, or the code;
+    (None, message) when it matches no country or several."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, None
+    if raw.endswith(")") and "(" in raw:
+        raw = raw.rsplit("(", 1)[1].rstrip(")").strip() or raw
+    names = country_names()
+    if len(raw) == 2 and raw.upper() in names:
+        return raw.upper(), None
+    exact = [code for code, name in names.items() if name.lower() == raw.lower()]
+    if exact:
+        return exact[0], None
+    found = find_countries(raw)
+    if len(found) == 1:
+        return found[0][0], None
+    if found:
+        listed = ", ".join(f"{name} ({code})" for code, name in found[:6])
+        return (
+            None,
+            f"«{raw}» cocok dengan beberapa negara: {listed}. Pilih salah satu dari daftar.",
+        )
+    return None, (
+        f"Negara «{raw}» tidak ditemukan. Ketik nama negara dalam bahasa Indonesia, "
+        "mis. Jepang, lalu pilih dari daftar."
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -107,15 +138,18 @@ def read_create_form(
     foreign = coop_type in FOREIGN_TYPES
     if foreign and not f.getlist("objek"):
         f.error("objek", "Pilih minimal satu objek kerja sama pada langkah 3.")
-    if foreign and not f.get("partner_country").strip():
-        f.error("partner_country", "Isi kode negara mitra pada langkah 2, mis. JP untuk Jepang.")
+    country, problem = country_code(f.get("partner_country"))
+    if foreign and problem:
+        f.error("partner_country", problem)
+    elif foreign and not country:
+        f.error("partner_country", "Pilih negara mitra pada langkah 2: ketik mis. Jepang.")
     data = NewCooperation(
         type=coop_type,
         subtype=subtype,
         title=f.get("title").strip(),
         partner_name=f.get("partner_name").strip(),
         partner_kind=f.get("partner_kind"),
-        partner_country=(f.get("partner_country").strip().upper() or None) if foreign else None,
+        partner_country=country if foreign else None,
         objek=f.getlist("objek") if foreign else [],
         persyaratan=f.getlist("persyaratan") if foreign else [],
         prakarsa_origin=origin,

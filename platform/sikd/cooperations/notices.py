@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sikd.cooperations.models import Cooperation
+from sikd.cooperations.summary import acting_roles
 from sikd.core.i18n import format_tanggal
 from sikd.deadlines.models import Deadline
 from sikd.notifications.services import add_notification
@@ -46,7 +47,7 @@ def notify_decision(
         tenant = holder_tenant(level, coop.tenant, coop.partner_tenant)
         if tenant is None or (level == "provinsi" and not coop.tenant.is_kabkota):
             continue
-        roles = rules.roles_of(coop.process, decision.to_stage) if level == landing_level else []
+        roles = acting_roles(rules, coop, decision.to_stage) if level == landing_level else []
         add_notification(tenant.id, coop, "stage_changed", title, body, roles, now)
 
 
@@ -66,7 +67,7 @@ def notify_reminder(
             f"Tahap {rules.label_of(coop.process, row.stage)} untuk '{coop.title}' "
             f"berakhir {format_tanggal(row.due_at.date())} ({row.spec.get('basis', '')})."
         ),
-        rules.roles_of(coop.process, row.stage),
+        acting_roles(rules, coop, row.stage),
         now,
         dedupe_key=f"reminder:{row.id}:{label}",
     )

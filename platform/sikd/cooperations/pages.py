@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from sikd.cooperations.access import actor_level, get_visible
 from sikd.cooperations.actions import available_actions
-from sikd.cooperations.models import Cooperation
+from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
 from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
@@ -22,6 +22,7 @@ from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
 from sikd.web.filters import sisa, tanggal
 from sikd.web.panels import detail_panels_context
+from sikd.workflow.roles import role_label
 from sikd.workflow.rulebook import Rulebook
 
 bp = Blueprint("cooperation_pages", __name__, template_folder="templates")
@@ -50,11 +51,46 @@ class Due:
     unit: str | None
 
 
-def _row(coop: Cooperation, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Waiting:
+    """Who acts next, as every list row and the detail page say it:
+    ``Menunggu: <who> <where> — <task>``, from the facts kept on the cooperation row."""
+
+    who: str  # the roles, "atau"-joined; empty when only a deadline runs
+    where: str  # the tenant (or the partner) that holds it
+    task: str  # the stage, in words
+    mine: bool  # one of the signed-in user's roles acts now
+
+    @property
+    def text(self) -> str:
+        head = f"{self.who}, {self.where}" if self.who else self.where
+        return f"Menunggu: {head} — {self.task}"
+
+
+def waiting_of(coop: Cooperation, user: Any = None) -> Waiting | None:
+    """None once the cooperation has ended (selesai or ditolak)."""
+    if coop.status not in ACTIVE_STATUSES:
+        return None
+    task = coop.stage_label or coop.stage
+    if coop.holder_level == "partner" and coop.partner_tenant_id is None:
+        task = f"{task} (mencatat jawaban {coop.partner_name})"
+    roles = list(coop.holder_roles or ())
+    who = " atau ".join(role_label(r) for r in roles)
+    mine = bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.tenant_id == coop.holder_tenant_id
+        and set(roles) & set(user.roles)
+    )
+    return Waiting(who, coop.holder_tenant.name, task, mine)
+
+
+def _row(coop: Cooperation, now: datetime, user: Any = None) -> dict[str, Any]:
     deadline = Due(coop.next_due_at, coop.next_due_unit) if coop.next_due_at else None
     return {
         "coop": coop,
         "stage_label": coop.stage_label or coop.stage,
+        "waiting": waiting_of(coop, user),
         "deadline": deadline,
         "sisa": sisa(
             deadline.due_at if deadline else None,
@@ -68,7 +104,7 @@ def _row(coop: Cooperation, now: datetime) -> dict[str, Any]:
 def rows_of(coops: list[Cooperation]) -> list[dict[str, Any]]:
     """List rows from the cooperation rows alone (no query per row, no rulebook)."""
     now = clock.now()
-    return [_row(c, now) for c in coops]
+    return [_row(c, now, current_user) for c in coops]
 
 
 PAGE_SIZE = 50
@@ -113,6 +149,46 @@ def _stage_path(rules: Rulebook, coop: Cooperation, visited: set[str]) -> list[d
     ]
 
 
+def verifier_summary(rules: Rulebook, coop: Cooperation) -> dict[str, Any]:
+    """What a verifier checks, at the top of the detail page: the persyaratan that apply to
+    the jenis, each met (declared by the pemrakarsa) or not, with its basis; cost and benefit."""
+    items = [
+        {
+            "label": p.get("label", p["code"]),
+            "met": p["code"] in (coop.persyaratan or ()),
+            "basis": rules.cite(p.get("basis") or ""),
+        }
+        for p in rules.data.get("persyaratan") or ()
+        if coop.type in (p.get("types") or [coop.type])
+    ]
+    return {
+        "persyaratan": items,
+        "unmet": sum(1 for i in items if not i["met"]),
+        "cost": coop.estimated_cost,
+        "benefit": coop.benefit_note,
+    }
+
+
+# What the new-prakarsa form already asked, offered again where an action asks for it
+# (asked once: the user only confirms it).
+ORIGIN_AS_INPUT = {
+    "daerah": "pemerintah_daerah",
+    "mitra_luar_negeri": "mitra_luar_negeri",
+    "melalui_kemendagri": "melalui_menteri",
+    "melalui_kemlu": "melalui_menteri",
+}
+
+
+def known_inputs(coop: Cooperation) -> dict[str, Any]:
+    known = {
+        "asal_prakarsa": ORIGIN_AS_INPUT.get(coop.prakarsa_origin),
+        "rujukan_pemetaan": coop.pemetaan_ref,
+        "tanggal_mulai_berlaku": coop.term_start.isoformat() if coop.term_start else None,
+        "tanggal_berakhir": coop.term_end.isoformat() if coop.term_end else None,
+    }
+    return {k: v for k, v in known.items() if v}
+
+
 def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
     rules = rules_of(coop)
     data = timeline(coop)
@@ -135,6 +211,8 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "coop": coop,
         "rulebook": rules.data,
         "stage_label": label(coop.stage),
+        "waiting": waiting_of(coop, current_user),
+        "verifier": verifier_summary(rules, coop),
         "label": label,
         "action_label": lambda st, a: rules.action_label(coop.process, st, a),
         "cite": rules.cite,
@@ -154,6 +232,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "now": clock.now(),
         "action_errors": {},
         "action_values": {},
+        "known_inputs": known_inputs(coop),
         "open_action": None,
         "upload_errors": {},
         "upload_values": MultiDict(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import and_, func, not_, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from sikd.accounts.models import User
@@ -22,6 +22,7 @@ from sikd.cooperations.models import (
 )
 from sikd.core import clock
 from sikd.core.extensions import db
+from sikd.core.i18n import find_countries
 from sikd.deadlines.services import deadlines_of
 from sikd.routing.services import hops_of
 from sikd.tenancy.models import Tenant
@@ -55,14 +56,19 @@ def capped_count(query, cap: int = COUNT_CAP) -> int:
 
 
 def _search(query, text: str):
+    """Title, number, partner, or the partner's country by its Indonesian name ("Jepang"
+    finds the cooperations with partners in JP; only for three letters or more)."""
     like = f"%{text.strip()}%"
-    return query.where(
-        or_(
-            Cooperation.title.ilike(like),
-            Cooperation.number.ilike(like),
-            Cooperation.partner_name.ilike(like),
-        )
-    )
+    matches = [
+        Cooperation.title.ilike(like),
+        Cooperation.number.ilike(like),
+        Cooperation.partner_name.ilike(like),
+    ]
+    if len(text.strip()) >= 3:
+        codes = [code for code, _ in find_countries(text)]
+        if codes:
+            matches.append(Cooperation.partner_country.in_(codes))
+    return query.where(or_(*matches))
 
 
 def _reachable(query):
@@ -115,13 +121,62 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
     return list(rows), capped_count(query, max(COUNT_CAP, page * per_page))
 
 
-def _inbox_query(user: User, level: str | None):
-    query = visible_query().where(
+# The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu,
+# the partner daerah of a KSDD); on its own it acts at "own", and at "partner" for a partner
+# outside SIKD (see access.actor_level).
+OTHER_LEVELS = ("provinsi", "kemendagri", "kemlu")
+
+
+def _my_turn(user: User):
+    """The condition "the user's roles act on it now": held by the user's tenant, running, at
+    a stage where one of the user's roles has an action for this cooperation (kept on the row
+    by :mod:`sikd.cooperations.summary`), at the level the tenant stands at."""
+    return and_(
         Cooperation.holder_tenant_id == user.tenant_id,
         Cooperation.status.in_(ACTIVE_STATUSES),
         Cooperation.holder_roles.overlap(sorted(user.roles)),
+        or_(
+            and_(
+                Cooperation.tenant_id == user.tenant_id,
+                or_(
+                    Cooperation.holder_level == "own",
+                    # a partner outside SIKD: the owner records its answers
+                    and_(
+                        Cooperation.holder_level == "partner",
+                        Cooperation.partner_tenant_id.is_(None),
+                    ),
+                ),
+            ),
+            and_(
+                Cooperation.tenant_id != user.tenant_id,
+                Cooperation.holder_level.in_((*OTHER_LEVELS, "partner")),
+            ),
+        ),
     )
+
+
+def _inbox_query(user: User, level: str | None):
+    query = visible_query().where(_my_turn(user))
     return query if level is None else query.where(Cooperation.holder_level == level)
+
+
+def _watch_query(user: User):
+    """Dipantau: running cooperations the user's tenant owns or was given (it supervises them,
+    or they passed through its hands) that are not the user's turn now."""
+    return _reachable(visible_query()).where(
+        Cooperation.status.in_(ACTIVE_STATUSES), not_(_my_turn(user))
+    )
+
+
+def watched(user: User, *, limit: int, offset: int = 0) -> tuple[list[Cooperation], int]:
+    """The Dipantau part of the inbox: overdue first, then by due date; and how many."""
+    query = _watch_query(user)
+    rows = db.session.scalars(
+        query.order_by(Cooperation.next_due_at.asc().nulls_last(), Cooperation.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), capped_count(query)
 
 
 def inbox(

@@ -15,7 +15,26 @@ from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.routing.models import RoutingHop
+from sikd.workflow.conditions import condition_holds
 from sikd.workflow.rulebook import Rulebook
+
+
+def acting_roles(rules: Rulebook, coop: Cooperation, stage_id: str | None = None) -> list[str]:
+    """The roles that have an action at the stage for this cooperation: the roles of each
+    action whose condition holds for its type, subtype, initiator and facts (a stage may name
+    a role whose only action is for another jenis). Whose turn it is, for the inbox and the
+    notifications; documents still missing do not take the turn away (the page names them)."""
+    stage = rules.stage(coop.process, stage_id or coop.stage) or {}
+    out: list[str] = []
+    for action in Rulebook.actions_in(stage):
+        if not condition_holds(
+            action.get("when"), coop.type, coop.subtype, coop.tenant.kind, coop.facts or ()
+        ):
+            continue
+        for role in Rulebook.action_roles(stage, action):
+            if role not in out:
+                out.append(role)
+    return out
 
 
 def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
@@ -23,7 +42,7 @@ def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
     stage and the open hop (one statement; the caller's flush writes them)."""
     running = coop.status == CooperationStatus.BERJALAN
     coop.stage_label = rules.label_of(coop.process, coop.stage)[:300]
-    coop.holder_roles = rules.roles_of(coop.process, coop.stage) if running else []
+    coop.holder_roles = acting_roles(rules, coop) if running else []
     db.session.flush()
     open_here = select(Deadline).where(
         Deadline.tenant_id == coop.tenant_id,

@@ -20,7 +20,13 @@ from sikd.cooperations.pages import (
     rows_of,
     visible_or_none,
 )
-from sikd.cooperations.queries import COUNT_CAP, filtered_cooperations, inbox, inbox_counts
+from sikd.cooperations.queries import (
+    COUNT_CAP,
+    filtered_cooperations,
+    inbox,
+    inbox_counts,
+    watched,
+)
 from sikd.cooperations.queues import gubernur_page
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
@@ -37,14 +43,18 @@ from sikd.workflow.rulebook import Rulebook
 @bp.route("/beranda")
 @login_required
 def home():
-    """Kotak Masuk: what waits for me, overdue first, with what is left of each deadline;
-    50 a page (a Kota's TKKSD may have a thousand waiting)."""
+    """Kotak Masuk in two parts: Giliran Anda (what one of my roles acts on now, overdue
+    first, 50 a page: a Kota's TKKSD may have a thousand) and Dipantau (the running
+    cooperations my instansi owns or was given, waiting for somebody else; the first 50)."""
     total, late = inbox_counts(current_user)
     paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
     items = inbox(current_user, limit=PAGE_SIZE, offset=(paging["page"] - 1) * PAGE_SIZE)
+    watch, watch_total = watched(current_user, limit=PAGE_SIZE)
     return render_template(
         "cooperations/inbox.html",
         rows=rows_of([i["cooperation"] for i in items]),
+        watch_rows=rows_of(watch),
+        watch_total=watch_total,
         late=late,
         paging=paging,
         tenant=current_user.tenant,
@@ -65,6 +75,10 @@ def _register_args() -> dict[str, Any]:
         args["year"] = year
     if request.args.get("overdue") == "1":
         args["overdue"] = True
+    if args.get("partner_country"):
+        code, problem = forms.country_code(args["partner_country"])
+        args["partner_country"] = code or "??"  # an unknown country matches nothing
+        args["country_problem"] = problem
     args["page"] = max(request.args.get("page", 1, type=int) or 1, 1)
     args["per_page"] = 25
     return args
@@ -96,6 +110,7 @@ def register():
         type_labels=TYPE_LABELS,
         status_labels=STATUS_LABELS,
         countries=partner_countries(),
+        country_problem=args.get("country_problem"),
         query=request.args.to_dict(),
         this_year=clock.now().year,
     )
@@ -136,7 +151,7 @@ def act(coop_id: int, action: str):
         return _render_refusal(coop, action, exc, back)
     label = info.label if info else action
     flash(
-        f"Tindakan «{label}» tercatat. Tahap sekarang: "
+        f"{coop.number} «{coop.title}»: tindakan «{label}» tercatat. Tahap sekarang: "
         f"{rules_of(coop).label_of(coop.process, coop.stage)} ({coop.holder_tenant.name}).",
         "success",
     )

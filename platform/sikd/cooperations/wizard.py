@@ -6,11 +6,14 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, or_
 from werkzeug.datastructures import MultiDict
 
 from sikd.accounts.pages import roles_required
 from sikd.cooperations import forms
-from sikd.cooperations.create import create_cooperation
+from sikd.cooperations.access import visible_query
+from sikd.cooperations.create import NewCooperation, create_cooperation
+from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import bp
 from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
@@ -42,7 +45,30 @@ def _creator_rulebook() -> dict[str, Any]:
     return effective_rulebook(current_user.tenant.code).data
 
 
-def _create_page(form: forms.CreateForm, top_error: str | None = None, status: int = 200):
+def similar_open(data: NewCooperation) -> list[Cooperation]:
+    """Running cooperations of the user's daerah that look like the new one: the same jenis
+    and partner country, and the same partner or the same title (case and spaces aside)."""
+    same = or_(
+        func.lower(func.trim(Cooperation.partner_name)) == data.partner_name.strip().lower(),
+        func.lower(func.trim(Cooperation.title)) == data.title.strip().lower(),
+    )
+    query = visible_query().where(
+        Cooperation.tenant_id == current_user.tenant_id,
+        Cooperation.status == CooperationStatus.BERJALAN,
+        Cooperation.type == data.type,
+        same,
+    )
+    if data.partner_country:
+        query = query.where(Cooperation.partner_country == data.partner_country)
+    return list(db.session.scalars(query.order_by(Cooperation.id).limit(5)))
+
+
+def _create_page(
+    form: forms.CreateForm,
+    top_error: str | None = None,
+    status: int = 200,
+    similar: list[Cooperation] | None = None,
+):
     rulebook = _creator_rulebook()
     from sikd.rules.vocabulary import COOPERATION_SUBTYPES
 
@@ -60,6 +86,7 @@ def _create_page(form: forms.CreateForm, top_error: str | None = None, status: i
         origins=PRAKARSA_ORIGINS,
         facts=DOMESTIC_FACTS,
         countries=partner_countries(),
+        similar=similar or [],
         daerah=_daerah_choices(),
     ), status
 
@@ -95,6 +122,14 @@ def create():
         return _create_page(
             form, "Ada isian yang belum lengkap. Perbaiki yang ditandai merah lalu kirim lagi.", 422
         )
+    similar = similar_open(data) if request.form.get("tetap_catat") != "1" else []
+    if similar:
+        return _create_page(
+            form,
+            "Sudah ada kerja sama berjalan yang mirip. Periksa dulu agar tidak tercatat dua kali.",
+            409,
+            similar,
+        )
     try:
         coop = create_cooperation(current_user, data)
     except AppError as exc:
@@ -104,7 +139,7 @@ def create():
                 form.error(name, message)
         return _create_page(form, exc.message, exc.status if exc.status != 422 else 422)
     flash(
-        f"Prakarsa {coop.number} tercatat. Langkah berikutnya ada di bagian «Tindakan» di bawah.",
+        f"Prakarsa {coop.number} tercatat: «{coop.title}». Langkah berikutnya ada di bagian «Tindakan» di bawah.",
         "success",
     )
     return redirect(url_for("cooperation_pages.detail", coop_id=coop.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, not_, or_, select
 
 from sikd.core.extensions import db
 from sikd.core.jobs import enqueue_after_commit, with_backoff
@@ -58,17 +58,44 @@ def add_notification(
     return note
 
 
+def _mine(user: Any):
+    return (
+        owned_by(Notification, user.tenant_id),
+        or_(
+            Notification.recipient_roles == [],
+            Notification.recipient_roles.overlap(user.roles),
+        ),
+    )
+
+
+def is_turn(note: Notification, user: Any) -> bool:
+    """A notification addressed to the roles that must act (one of them the user's) says it is
+    the user's turn; one to the whole instansi (``recipient_roles`` empty) is for information."""
+    return bool(set(note.recipient_roles or ()) & set(user.roles))
+
+
+def unread_count(user: Any) -> int:
+    """How many of the user's notifications the user has not read (one query, for the menu)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
+    )
+
+
+def mark_one_read(user: Any, note_id: int) -> Notification | None:
+    note = db.session.scalar(select(Notification).where(Notification.id == note_id, *_mine(user)))
+    if note is not None and user.id not in (note.read_by or []):
+        note.read_by = [*(note.read_by or []), user.id]
+        db.session.commit()
+    return note
+
+
 def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
     return list(
         db.session.scalars(
             select(Notification)
-            .where(
-                owned_by(Notification, user.tenant_id),
-                or_(
-                    Notification.recipient_roles == [],
-                    Notification.recipient_roles.overlap(user.roles),
-                ),
-            )
+            .where(*_mine(user))
             .order_by(Notification.created_at.desc())
             .limit(limit)
         )
