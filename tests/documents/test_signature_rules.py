@@ -91,6 +91,7 @@ def to_penandatanganan(p, kinds, today) -> int:
     cid = created.get_json()["id"]
     for who, action in (
         ("tkksd", "lanjut_penjajakan"), ("walikota", "sepakat"), ("sekjen", "beri_tanggapan"),
+        ("kemlu", "beri_tanggapan_kemlu"),
         ("walikota", "loi_ditandatangani"), ("opd", "ajukan_telaah"), ("tkksd", "ajukan_ke_dprd"),
         ("dprd", "setujui"), ("walikota", "sampaikan"), ("gubernur", "teruskan"),
         ("sekjen", "pertimbangan_lanjut"), ("walikota", "sampaikan"), ("gubernur", "teruskan"),

@@ -50,18 +50,14 @@ def test_every_main_page_renders_in_indonesian_for_its_role(web, api):
 
 def test_rules_page_marks_bekasis_local_rules_apart_from_national_ones(web):
     page = text(web("32.75", ["tkksd"]).get("/aturan"))
-    # Perwal 57/2023 Pasal 61 adds the Tanggapan Menteri stage; Pasal 65 shortens the DPRD clock
-    assert "Tanggapan Menteri atas kajian (sebelum LoI)" in page
-    assert "Perwal Bekasi 57/2023 Pasal 61" in page
-    assert re.search(
-        r"<td>Tanggapan Menteri atas kajian \(sebelum LoI\) <span class=\"badge badge-local\">",
-        page,
-    )
+    # every daerah coordinates with Kemendagri before the LoI (Permendagri 25/2020 tahap 3); the
+    # stage is national now, Bekasi's Perwal Pasal 61 only reads it as a written tanggapan
+    assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in page
     # the DPRD stage is national, its 45-day (not working-day) clock is Bekasi's (Pasal 65)
     dprd = page[page.index("<td>Persetujuan DPRD") :][:900]
     assert "45 hari " in dprd and "badge-local" in dprd and "Perwal Bekasi 57/2023 Pasal 65" in dprd
     national = text(web("32.01", ["tkksd"]).get("/aturan"))
-    assert "Tanggapan Menteri atas kajian" not in national
+    assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in national
     assert "45 hari kerja" in national
 
 
@@ -223,9 +219,10 @@ def test_gubernur_queue_shows_days_left_and_the_late_forward_says_it_went_direct
     assert "Teruskan ke Kemendagri" in queue and "Kembalikan dengan alasan" in queue
     # a return without reasons is refused next to the reason field
     token = csrf(queue)
+    version = re.search(r'name="expected_version" value="(\d+)"', queue).group(1)
     no_reason = gubernur.post(
         f"/kerja-sama/{cid}/tindakan/kembalikan",
-        data={"csrf_token": token, "expected_version": "9", "kembali": "gubernur"},
+        data={"csrf_token": token, "expected_version": version, "kembali": "gubernur"},
     )
     assert no_reason.status_code == 422
     assert "Tuliskan alasan" in text(no_reason)

@@ -130,3 +130,17 @@ def grant(coop: Cooperation, grantee: Tenant | None, reason: str, now: datetime)
                 )
             )
             db.session.flush()
+
+
+def visible_first(view):
+    """For a view on ``/…/<coop_id>/…``: the cooperation must be visible before anything else
+    (its body is read only then), so a foreign or missing one is a 404 whatever was sent."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if "coop_id" in kwargs:
+            get_visible(kwargs["coop_id"])
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from sikd.cooperations import selection, supervision
-from sikd.cooperations.access import get_visible
+from sikd.cooperations.access import get_visible, visible_first
 from sikd.cooperations.api_schemas import CooperationOut
 from sikd.cooperations.domestic import received_reports
 from sikd.cooperations.domestic_schemas import (
@@ -57,7 +57,7 @@ class Partners(MethodView):
 
 @blp.route("/cooperations/<int:coop_id>/facts")
 class Facts(MethodView):
-    decorators = [api_login_required]
+    decorators = [visible_first, api_login_required]
 
     @blp.response(200, FactsOut)
     @documented_errors(blp, 401, 404)
@@ -104,7 +104,7 @@ def _selection_payload(coop) -> dict:
 
 @blp.route("/cooperations/<int:coop_id>/selection")
 class Selection(MethodView):
-    decorators = [api_login_required]
+    decorators = [visible_first, api_login_required]
 
     @blp.response(200, SelectionOut)
     @documented_errors(blp, 401, 404)
@@ -156,7 +156,7 @@ class SupervisionQueue(MethodView):
 
 @blp.route("/supervision/cooperations/<int:coop_id>/notes")
 class SupervisionNotes(MethodView):
-    decorators = [api_login_required]
+    decorators = [visible_first, api_login_required]
 
     @blp.response(200, NotesOut)
     @documented_errors(blp, 401, 404)

@@ -132,7 +132,7 @@ def supervision_note_page(coop_id: int):
         flash("Catatan pengawasan tersimpan; daerah yang diawasi diberi tahu.", "success")
     except AppError as exc:
         db.session.rollback()
-        if exc.status == 404:
+        if exc.status in (403, 404):  # not one's to supervise: the refusal page, not a redirect
             raise
         flash(exc.message, "danger")
     return redirect(url_for("cooperation_pages.supervision_page"))

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from sikd.cooperations import monitoring
-from sikd.cooperations.access import get_visible
+from sikd.cooperations.access import get_visible, visible_first
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.core import clock
@@ -90,7 +90,7 @@ class Inbox(MethodView):
 
 @blp.route("/cooperations/<int:coop_id>/pengawasan")
 class Rounds(MethodView):
-    decorators = [api_login_required]
+    decorators = [visible_first, api_login_required]
 
     @blp.response(200, RoundList)
     @documented_errors(blp, 401, 404)

@@ -73,7 +73,12 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _no_store(response: Response) -> Response:
         endpoint = request.endpoint or ""
-        if endpoint != "static" and not endpoint.endswith(".static"):
+        # static files, and public pages that say so themselves (the public register), may be kept
+        if (
+            endpoint != "static"
+            and not endpoint.endswith(".static")
+            and not (response.cache_control.public)
+        ):
             response.headers["Cache-Control"] = "no-store"
         return response
 

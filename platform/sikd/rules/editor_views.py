@@ -170,6 +170,8 @@ def editor_post(op: str):
         else:
             drafts.apply_edit(current_user, op, _form_params(op))
     except AppError as exc:
+        if exc.status == 404:  # no such form (or daerah): a 404 page, not a redirect
+            raise
         _flash_error(exc)
         return redirect(back)
     flash("Perubahan tersimpan dan telah diperiksa.", "success")

@@ -4,6 +4,13 @@
      that the upload is under way. Without JavaScript every form still works. */
 (function () {
   "use strict";
+  /* a <select data-submit-on-change> sends its form when a choice is made */
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-submit-on-change") && field.form) {
+      field.form.submit();
+    }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute("data-confirm");
