@@ -170,7 +170,7 @@ def editor_post(op: str):
         else:
             drafts.apply_edit(current_user, op, _form_params(op))
     except AppError as exc:
-        if exc.status == 404:  # no such form (or daerah): a 404 page, not a redirect
+        if exc.status in (403, 404):  # not allowed, or no such form: the refusal page
             raise
         _flash_error(exc)
         return redirect(back)
