@@ -116,12 +116,6 @@ def pager(total: int, page: int, per_page: int = PAGE_SIZE) -> dict[str, int]:
     return {"page": min(page, pages), "pages": pages, "total": total}
 
 
-def by_deadline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(
-        rows, key=lambda r: (r["deadline"] is None, r["deadline"].due_at if r["deadline"] else 0)
-    )
-
-
 def routed_direct_notice(coop: Cooperation) -> str | None:
     """For the Gubernur's office: the submission already went to Kemendagri on its own."""
     if actor_level(current_user.tenant, coop) != "provinsi" or coop.holder_level == "provinsi":

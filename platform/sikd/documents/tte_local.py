@@ -180,7 +180,3 @@ def _load_or_make_ca(directory: Path) -> KeyPair:
 def local_ca(var_dir: Path) -> KeyPair:
     with _LOCK:
         return _load_or_make_ca(Path(var_dir) / "tte-uji")
-
-
-def local_ca_certificate(var_dir: Path) -> x509.Certificate:
-    return local_ca(var_dir).cert

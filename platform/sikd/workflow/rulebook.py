@@ -47,10 +47,6 @@ LEVEL_SHORT = {
 }
 
 
-def level_label(level: str) -> str:
-    return LEVEL_LABELS.get(level, level)
-
-
 # A regulation key in a basis: PMDN25, PERWAL57 (declared under ``regulations`` in the file).
 REGULATION_TOKEN = re.compile(r"\b[A-Z]{2,}[0-9]+\b")
 
