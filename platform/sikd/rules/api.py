@@ -196,7 +196,7 @@ class DraftImport(MethodView):
 class VariantExport(MethodView):
     decorators = [api_login_required]
 
-    @blp.arguments(ExportQuery, location="query")
+    @blp.arguments(ExportQuery, location="query", unknown=None)  # unknown names: 422
     @blp.response(200, YAML_VARIANT, content_type="application/yaml")
     @documented_errors(blp, 401, 404, 422)
     def get(self, query):

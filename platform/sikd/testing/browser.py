@@ -57,8 +57,11 @@ def live_server(app) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    # Module scope, not session: Playwright's sync API keeps an asyncio loop marked as
+    # running in this thread while it is started, and pyHanko (signing, verification) calls
+    # asyncio.run(), which refuses to run inside one. Browser tests must not leak it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
