@@ -167,7 +167,19 @@ class ActionSchema(Base):
     # levels that get a copy (tembusan) of what this action sends, e.g. an extension request
     # goes to the Menteri with copies to the Gubernur and the DPRD (Perwal 57/2023 Pasal 78(3))
     tembusan = mf.List(mf.String(validate=one_of(LEVELS)))
+    # the level that takes this action when it is not the stage's (the partner daerah starting
+    # its own report or proposal during pelaksanaan, Perwal 57/2023 Pasal 26, 33, 34)
+    level = mf.String(validate=one_of(LEVELS))
     basis = text(True)
+
+
+class GateSchema(Base):
+    """One side's approval at a stage whose sides approve in parallel (each DPRD, Pasal 27)."""
+
+    when = mf.Nested(ConditionSchema)
+    roles = mf.List(mf.String(), validate=NONEMPTY)
+    requires_documents = idents()
+    basis = text()
 
 
 class StageSchema(Base):
@@ -181,6 +193,9 @@ class StageSchema(Base):
     skip_to = mf.String()
     requires_documents = idents()
     deadline = OneOrMany(DeadlineSchema)
+    parallel = mf.Dict(
+        keys=mf.String(validate=one_of(LEVELS)), values=mf.Nested(GateSchema), validate=NONEMPTY
+    )
     actions = mf.List(mf.Nested(ActionSchema), required=True)
 
 
