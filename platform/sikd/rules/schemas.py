@@ -30,6 +30,7 @@ from .vocabulary import (
     NONEMPTY,
     NONNEG,
     SUBJECTS,
+    SUPERVISION_PHASES,
     UNITS,
     Base,
     ident,
@@ -182,6 +183,14 @@ class GateSchema(Base):
     basis = text()
 
 
+class CriterionSchema(Base):
+    """One criterion a selection team scores each candidate partner on (KSDPK, Pasal 39(2))."""
+
+    id = ident()
+    label = text(True, NONEMPTY)
+    basis = text()
+
+
 class StageSchema(Base):
     id = ident()
     label = text(True, NONEMPTY)
@@ -196,6 +205,10 @@ class StageSchema(Base):
     parallel = mf.Dict(
         keys=mf.String(validate=one_of(LEVELS)), values=mf.Nested(GateSchema), validate=NONEMPTY
     )
+    # the phase of Permendagri 23/2009 Pasal 4 the stage belongs to (the supervision queue)
+    pengawasan_tahap = mf.String(validate=one_of(SUPERVISION_PHASES))
+    # the criteria of a candidate selection held at this stage (KSDPK pemilihan_mitra)
+    kriteria_pemilihan = mf.List(mf.Nested(CriterionSchema), validate=NONEMPTY)
     actions = mf.List(mf.Nested(ActionSchema), required=True)
 
 
@@ -332,6 +345,8 @@ class StagePatchSchema(Base):
     deadlines_add = mf.List(mf.Nested(DeadlineSchema))
     reminders_add = mf.List(mf.Nested(ReminderSchema))
     requires_documents_add = idents()
+    pengawasan_tahap = mf.String(validate=one_of(SUPERVISION_PHASES))
+    kriteria_pemilihan_add = mf.List(mf.Nested(CriterionSchema), validate=NONEMPTY)
     when = mf.Nested(ConditionSchema, allow_none=True)
     pengecualian = mf.Nested(ExceptionSchema)  # the only way a looser ``when`` is accepted
     # Accepted here only so that the override policy can refuse them with the national rule's
