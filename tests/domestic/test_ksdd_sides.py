@@ -236,10 +236,14 @@ def test_partner_starts_its_own_report_change_and_extension_pasal_26_30_33_34(ca
     bupati.act(cid, "ajukan_perpanjangan", kinds, today)
     assert stage(walikota, cid) == "persetujuan_perpanjangan"
     walikota.act(cid, "disepakati", kinds, today, {"tanggal_berakhir_baru": "2030-04-10"})
-    for user in (walikota, bupati):
+    for user in (walikota, bupati):  # both sides show it, and the term-end reminders re-arm
         body = detail(user, cid).get_json()
         assert body["stage"] == "pelaksanaan"
         assert body["term_end"] == "2030-04-10" == body["term_extended_until"]
+        listed = user.get("/api/v1/cooperations").get_json()["items"]
+        assert next(c for c in listed if c["id"] == cid)["term_end"] == "2030-04-10"
+        timeline = user.get(f"/api/v1/cooperations/{cid}/timeline").get_json()
+        assert any(d["due_at"].startswith("2030-04-10") for d in timeline["deadlines"])
     assert detail(cast(DEPOK, "kepala_daerah"), cid).status_code == 404
     with system_scope():
         kinds_by_bogor = set(
