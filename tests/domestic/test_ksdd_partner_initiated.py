@@ -48,8 +48,9 @@ def test_surakarta_offers_sukoharjo_runs_to_the_signed_pks_pasal_35(cast, app_ct
     sk_tkksd.act(cid, "disepakati", kinds, today)
     walikota.act(cid, "tandatangani", kinds, today, {"cara_penandatanganan": "bersama"})
     bupati.act(cid, "tandatangani", kinds, today)
-    # Surakarta is not burdened: its DPRD is skipped; Sukoharjo's DPRD holds it now
-    assert stage(walikota, cid) == "persetujuan_dprd_mitra"
+    # Pasal 27: Surakarta is not burdened, so only Sukoharjo's DPRD approves at the DPRD stage
+    assert stage(walikota, cid) == "persetujuan_dprd"
+    assert detail(walikota, cid).get_json()["waiting_sides"] == ["partner"]
     sk_dprd = cast(SUKOHARJO, "sekretariat_dprd")
     assert cid in inbox_ids(sk_dprd)
     assert cid not in inbox_ids(cast(SURAKARTA, "sekretariat_dprd"))

@@ -137,7 +137,7 @@ def test_bekasi_offers_bogor_accepts_and_both_sides_run_to_the_report(cast, kind
     assert stage(bekasi_tkksd, cid) == "penyusunan_pks"
     events = bekasi_tkksd.get(f"/api/v1/cooperations/{cid}/timeline").get_json()["events"]
     skipped = [s["stage"] for e in events for s in e["skipped"]]
-    assert "persetujuan_dprd_mitra" in skipped and "persetujuan_dprd" not in skipped
+    assert "persetujuan_dprd" not in skipped
 
     cast(BEKASI, "opd").upload(cid, "perjanjian_kerja_sama", kinds, today)
     bekasi_tkksd.act(cid, "ajukan_pembahasan", kinds, today)

@@ -186,9 +186,19 @@ def test_jangka_waktu_at_most_5_tahun_pasal_78_ayat_1(national):
 def test_ksdd_dprd_only_when_burdensome_or_unbudgeted_pasal_27(national):
     stage = national.stage("ksdd", "persetujuan_dprd")
     assert "27" in stage["basis"]
-    # the owner's DPRD, then the partner daerah's DPRD (each only when its side is burdened)
-    assert stage["skip_to"] == "persetujuan_dprd_mitra"
-    assert national.stage("ksdd", "persetujuan_dprd_mitra")["skip_to"] == "penyusunan_pks"
+    # each side's DPRD in parallel, each only when its own side is burdened
+    assert stage["skip_to"] == "penyusunan_pks"
+    assert set(stage["parallel"]) == {"own", "partner"}
+    assert holds(
+        stage["parallel"]["partner"]["when"],
+        "KSDD",
+        "sukarela",
+        "kota",
+        {"mitra_belum_dianggarkan"},
+    )
+    assert not holds(
+        stage["parallel"]["own"]["when"], "KSDD", "sukarela", "kota", {"mitra_belum_dianggarkan"}
+    )
     assert not holds(stage["when"], "KSDD", "sukarela", "kota", set())
     assert holds(stage["when"], "KSDD", "sukarela", "kota", {"membebani_masyarakat"})
     assert holds(stage["when"], "KSDD", "wajib", "kota", {"belum_dianggarkan"})

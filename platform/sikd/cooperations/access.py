@@ -38,6 +38,9 @@ def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:
     if user_tenant.id == coop.tenant_id:
         if coop.partner_tenant_id is None and _stage_level(coop) == "partner":
             return "partner"
+        waiting = coop.waiting_sides or ()
+        if coop.partner_tenant_id is None and "own" not in waiting and "partner" in waiting:
+            return "partner"  # the free-text partner's own approval at a parallel stage
         return "own"
     if coop.partner_tenant_id == user_tenant.id:
         if coop.tenant.parent_id == user_tenant.id and _stage_level(coop) != "partner":
@@ -74,6 +77,30 @@ def of_cooperation(model, coop: Cooperation):
     (stage events, hops, deadlines, decisions, documents): the owner's tenant and that
     cooperation; ``tenant_id`` first, as in every composite index."""
     return and_(owned_by(model, coop.tenant_id), model.cooperation_id == coop.id)
+
+
+def parties(coop: Cooperation) -> tuple[int, ...]:
+    """The tenants that keep their own documents on the cooperation: the owner, and the partner
+    daerah of a KSDD when it uses SIKD (each side files under its own tenant; both read the
+    shared file)."""
+    if coop.partner_tenant_id is None:
+        return (coop.tenant_id,)
+    return (coop.tenant_id, coop.partner_tenant_id)
+
+
+def of_shared_file(model, coop: Cooperation):
+    """The app-side filter for the documents filed on a cooperation by either side (RLS lets
+    the owner read the partner's, and a grantee both)."""
+    return and_(model.tenant_id.in_(parties(coop)), model.cooperation_id == coop.id)
+
+
+def filing_tenant_id(user: User, coop: Cooperation) -> int:
+    """Under which tenant the user's upload on the cooperation is kept: the partner daerah's
+    own when its user files it, the owner's otherwise (a supervisor's note files with the
+    owner, as before)."""
+    if coop.partner_tenant_id is not None and user.tenant_id == coop.partner_tenant_id:
+        return coop.partner_tenant_id
+    return coop.tenant_id
 
 
 def visible_query():

@@ -180,6 +180,9 @@ def apply_decision(
 
     if landing != from_stage:
         coop.stage_entered_at = now
+        coop.approvals = []
+    elif decision.approvals_added:  # one side's approval at a parallel stage (Pasal 27)
+        coop.approvals = sorted(set(coop.approvals or ()) | decision.approvals_added)
     coop.stage = landing
     coop.version = decision.new_version
     coop.flags = sorted(set(coop.flags or ()) | set(decision.flags_added))

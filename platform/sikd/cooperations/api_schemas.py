@@ -93,6 +93,10 @@ class CooperationOut(Schema):
     stage_label = fields.Method("get_stage_label", metadata={"type": "string"})
     status = fields.String(required=True)
     holder_level = fields.String()
+    # at a stage whose sides approve in parallel (each DPRD, Pasal 27): the approvals given
+    # and the sides still waited for
+    approvals = fields.List(fields.String())
+    waiting_sides = fields.List(fields.String())
     holder_tenant = fields.Nested(TenantRef)
     tenant = fields.Nested(TenantRef)
     partner_tenant = fields.Nested(TenantRef, allow_none=True)

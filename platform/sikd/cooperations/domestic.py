@@ -86,27 +86,36 @@ def _partner_side(
 
 def _deliver_report(coop: Cooperation, decision: Decision, rules: Rulebook, now: datetime):
     """An external report signed off at a stage that requires it reaches the Gubernur (for a
-    kab/kota) and the partner's Kepala Daerah (when the partner uses SIKD)."""
+    kab/kota) and the other side's Kepala Daerah (when it uses SIKD). A report of the partner
+    daerah (a stage it holds) is read from its side: its own Gubernur and the offering daerah
+    (Pasal 33(2), 35(1))."""
     if decision.kind != "advance" or not decision.from_stage:
         return
     stage = rules.stage(coop.process, decision.from_stage) or {}
     action = rules.action(coop.process, decision.from_stage, decision.action) or {}
     if REPORT_KIND not in (stage.get("requires_documents") or ()):
         return
+    sender, other = coop.tenant, coop.partner_tenant
+    if stage.get("level") == "partner":
+        if coop.partner_tenant is None:
+            return  # a free-text partner reports outside SIKD
+        sender, other = coop.partner_tenant, coop.tenant
     for level in action.get("tembusan") or ():
         roles = REPORT_RECIPIENTS.get(level)
-        if roles is None or (level == "provinsi" and not coop.tenant.is_kabkota):
+        if roles is None or (level == "provinsi" and not sender.is_kabkota):
             continue
-        if level == "partner" and coop.partner_tenant_id is None:
+        if level == "partner" and other is None:
             continue
-        tenant = holder_tenant(level, coop.tenant, coop.partner_tenant)
+        tenant = holder_tenant(level, sender, other)
+        if level == "provinsi" and sender.id != coop.tenant_id:
+            grant(coop, tenant, "provinsi", now)  # the partner's Gubernur reads what it receives
         add_notification(
             tenant.id,
             coop,
             "laporan_diterima",
-            f"Laporan pelaksanaan {coop.number} dari {coop.tenant.name}",
+            f"Laporan pelaksanaan {coop.number} dari {sender.name}",
             (
-                f"{coop.tenant.name} menyampaikan laporan pelaksanaan kerja sama '{coop.title}' "
+                f"{sender.name} menyampaikan laporan pelaksanaan kerja sama '{coop.title}' "
                 f"({rules.cite(action.get('basis') or '')})."
             ),
             roles,

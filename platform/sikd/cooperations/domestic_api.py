@@ -92,7 +92,7 @@ class Facts(MethodView):
 
 def _selection_payload(coop) -> dict:
     return {
-        "criteria": [{"code": k, "label": v} for k, v in selection.CRITERIA.items()],
+        "criteria": [{"code": k, "label": v} for k, v in selection.criteria_of(coop).items()],
         "basis": selection.BASIS,
         "ranking": selection.ranking(coop),
         "berita_acara": [

@@ -47,7 +47,7 @@ def domestic_panel(coop: Cooperation) -> dict[str, Any]:
             "phases": supervision.PHASES,
             "selection": selection.ranking(coop) if show_selection else None,
             "berita_acara": selection.records_of(coop) if show_selection else [],
-            "criteria": selection.CRITERIA,
+            "criteria": selection.criteria_of(coop),
             "can_score": coop.stage == selection.SELECTION_STAGE
             and current_user.tenant_id == coop.tenant_id
             and current_user.has_role("tkksd"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from sikd.cooperations.api_schemas import PG_INT_MAX, CooperationOut, ReceivedReport
-from sikd.cooperations.selection import CRITERIA, SCORE_RANGE
+from sikd.cooperations.selection import SCORE_RANGE
 from sikd.cooperations.supervision import NOTE_KINDS, PHASES
 from sikd.core.schemas import Schema
 
@@ -43,9 +43,8 @@ class FactBody(Schema):
 
 class ScoreBody(Schema):
     candidate = _text("Calon mitra", 300, min_len=1, required=True)
-    criterion = fields.String(
-        required=True, validate=validate.OneOf(list(CRITERIA)), metadata={"label": "Kriteria"}
-    )
+    # one of the rulebook's kriteria_pemilihan for this cooperation (checked by the service)
+    criterion = _text("Kriteria", 40, min_len=1, required=True)
     score = fields.Integer(
         required=True,
         strict=True,

@@ -115,6 +115,15 @@ class Cooperation(TenantOwnedMixin, db.Model):
     # and the roles that act on it (from the pinned rulebook), the earliest open deadline of the
     # current stage (instant and unit, for "sisa …"), and since when the holder has it (the open
     # hop). Overdue is ``next_due_at < now``, answered by an index.
+    # the sides (levels) that have approved so far at a stage whose sides approve in parallel
+    # (``parallel`` in FORMAT.md: each side's DPRD, Pasal 27); emptied when the stage is left
+    approvals: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), nullable=False, default=list, server_default="{}"
+    )
+    # ... and the sides whose approval is still needed there (the inbox of each side's DPRD)
+    waiting_sides: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), nullable=False, default=list, server_default="{}"
+    )
     stage_label: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     holder_roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), nullable=False, default=list)
     next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -127,13 +136,15 @@ class Cooperation(TenantOwnedMixin, db.Model):
         foreign_keys=[partner_tenant_id], lazy="joined"
     )
     rulebook_version: Mapped[RulebookVersion] = relationship(lazy="select")
-    # The documents that count now (current version, not superseded), read through
+    # The documents that count now (current version, not superseded; filed by either side of a
+    # KSDD between two tenants), read through
     # :func:`sikd.cooperations.state.document_fields`; documents own the table.
     current_documents: Mapped[list[Any]] = relationship(
         "Document",
         primaryjoin=(
             "and_(Cooperation.id == foreign(Document.cooperation_id), "
-            "Cooperation.tenant_id == Document.tenant_id, "
+            "or_(Cooperation.tenant_id == Document.tenant_id, "
+            "Cooperation.partner_tenant_id == Document.tenant_id), "
             "Document.superseded.is_(False), Document.current_version_id.is_not(None))"
         ),
         viewonly=True,

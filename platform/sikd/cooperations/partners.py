@@ -26,6 +26,7 @@ from sikd.cooperations.access import acting_on, actor_level
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
 from sikd.cooperations.state import rules_of, state_summary
+from sikd.cooperations.summary import waiting_sides
 from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
@@ -160,11 +161,17 @@ def facts_by_side(rules: Rulebook, process: str) -> dict[str, set[str]]:
     """``{"own": {...}, "partner": {...}}``: the facts the process's stage conditions read,
     each owned by the side that holds the stage it gates."""
     out: dict[str, set[str]] = {"own": set(), "partner": set()}
-    for stage in rules.process(process).get("stages") or ():
-        when = stage.get("when") or {}
-        side = "partner" if stage.get("level") == "partner" else "own"
+
+    def add(side: str, when: dict) -> None:
         for fact in [*(when.get("any_fact") or ()), *(when.get("all_facts") or ())]:
-            out[side].add(fact)
+            out["partner" if side == "partner" else "own"].add(fact)
+
+    for stage in rules.process(process).get("stages") or ():
+        if stage.get("parallel"):  # each side's gate is that side's (Pasal 27)
+            for side, gate in stage["parallel"].items():
+                add(side, (gate or {}).get("when") or {})
+            continue
+        add(stage.get("level") or "own", stage.get("when") or {})
     out["own"].discard("prakarsa_mitra")  # fixed at creation: how the cooperation began
     return out
 
@@ -220,6 +227,8 @@ def set_fact(
     now = clock.now()
     with tenant_scope(coop.tenant_id):
         coop.facts = sorted(facts)
+        # a side's gate at a parallel stage may now apply or no longer (Pasal 27)
+        coop.waiting_sides = waiting_sides(rules_of(coop), coop)
         coop.version += 1
         coop.updated_at = now
         word = "ditetapkan" if value else "dicabut"

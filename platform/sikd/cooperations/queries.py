@@ -131,13 +131,24 @@ def _my_turn(user: User):
     """The condition "the user's roles act on it now": held by the user's tenant, running, at
     a stage where one of the user's roles has an action for this cooperation (kept on the row
     by :mod:`sikd.cooperations.summary`), at the level the tenant stands at."""
-    return and_(
+    partner_side = and_(  # the partner daerah's own approval at a parallel stage (Pasal 27)
+        Cooperation.partner_tenant_id == user.tenant_id,
+        Cooperation.status.in_(ACTIVE_STATUSES),
+        Cooperation.holder_roles.overlap(sorted(user.roles)),
+        Cooperation.waiting_sides.contains(["partner"]),
+    )
+    own_turn = and_(
         Cooperation.holder_tenant_id == user.tenant_id,
         Cooperation.status.in_(ACTIVE_STATUSES),
         Cooperation.holder_roles.overlap(sorted(user.roles)),
         or_(
             and_(
                 Cooperation.tenant_id == user.tenant_id,
+                or_(  # at a parallel stage, only while the owner's own approval is needed
+                    Cooperation.waiting_sides == [],
+                    Cooperation.waiting_sides.contains(["own"]),
+                    Cooperation.partner_tenant_id.is_(None),
+                ),
                 or_(
                     Cooperation.holder_level == "own",
                     # a partner outside SIKD: the owner records its answers
@@ -153,6 +164,7 @@ def _my_turn(user: User):
             ),
         ),
     )
+    return or_(own_turn, partner_side)
 
 
 def _inbox_query(user: User, level: str | None):

@@ -2,7 +2,8 @@
 
 The selection team (TKKSD, or a Tim Pemilihan the Ketua TKKSD appoints) scores every candidate
 on each criterion of Pasal 39(2) — bonafiditas, pengalaman di bidang yang dikerjasamakan,
-komitmen — from 1 to 100 with a note. The ranking is the sum of the scores. Taking
+komitmen, named by the rulebook (``kriteria_pemilihan`` of the stage; a variant may add its
+own) — from 1 to 100 with a note. The ranking is the sum of the scores. Taking
 ``tetapkan_mitra`` at ``pemilihan_mitra`` needs at least two fully scored candidates and the
 choice of the highest-ranked one (a tie is for the team to resolve by re-scoring); it records the
 ranking and the choice as the berita acara (:class:`SelectionRecord`) and names the partner.
@@ -19,20 +20,23 @@ from sikd.cooperations.access import acting_on
 from sikd.cooperations.domestic_models import CandidateScore, SelectionRecord
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.models import Cooperation
+from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
 from sikd.tenancy.scope import tenant_scope
 
 BASIS = "Perwal Bekasi 57/2023 Pasal 39(2)-(3)"
-CRITERIA = {
-    "bonafiditas": "Bonafiditas",
-    "pengalaman": "Pengalaman di bidang yang akan dikerjasamakan",
-    "komitmen": "Komitmen untuk melaksanakan program/kegiatan",
-}
 SELECTION_STAGE = "pemilihan_mitra"
 CHOOSE_ACTION = "tetapkan_mitra"
 SCORE_RANGE = (1, 100)
+
+
+def criteria_of(coop: Cooperation) -> dict[str, str]:
+    """``{id: label}`` of the criteria the cooperation's rulebook names at the selection stage
+    (``kriteria_pemilihan``: bonafiditas, pengalaman, komitmen nationally; a variant may add)."""
+    stage = rules_of(coop).stage(coop.process, SELECTION_STAGE) or {}
+    return {c["id"]: c["label"] for c in stage.get("kriteria_pemilihan") or ()}
 
 
 def _invalid(message: str, field: str) -> AppError:
@@ -59,8 +63,9 @@ def score_candidate(
     candidate = (candidate or "").strip()
     if not candidate:
         raise _invalid("Isi nama calon mitra.", "candidate")
-    if criterion not in CRITERIA:
-        raise _invalid(f"Kriteria harus salah satu dari: {', '.join(CRITERIA)}.", "criterion")
+    criteria = criteria_of(coop)
+    if criterion not in criteria:
+        raise _invalid(f"Kriteria harus salah satu dari: {', '.join(criteria)}.", "criterion")
     if isinstance(score, bool) or not isinstance(score, int):
         raise _invalid("Nilai harus bilangan bulat 1 sampai 100.", "score")
     if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
@@ -90,7 +95,7 @@ def score_candidate(
             "selection.scored",
             "cooperation",
             coop.id,
-            f"penilaian {candidate} ({CRITERIA[criterion]}): {score}",
+            f"penilaian {candidate} ({criteria[criterion]}): {score}",
             {"candidate": candidate, "criterion": criterion, "score": score, "before": before},
         )
         db.session.commit()
@@ -109,6 +114,7 @@ def scores_of(coop: Cooperation) -> list[CandidateScore]:
 
 def ranking(coop: Cooperation) -> list[dict[str, Any]]:
     """Candidates by total score, highest first; each with its scores, notes and completeness."""
+    criteria = criteria_of(coop)
     by_name: dict[str, dict[str, Any]] = {}
     for row in scores_of(coop):
         entry = by_name.setdefault(row.candidate, {"candidate": row.candidate, "scores": {}})
@@ -116,7 +122,7 @@ def ranking(coop: Cooperation) -> list[dict[str, Any]]:
     out = []
     for entry in by_name.values():
         entry["total"] = sum(s["score"] for s in entry["scores"].values())
-        entry["complete"] = set(entry["scores"]) == set(CRITERIA)
+        entry["complete"] = set(criteria) <= set(entry["scores"])
         out.append(entry)
     out.sort(key=lambda e: (-e["total"], e["candidate"]))
     for i, entry in enumerate(out, start=1):
@@ -142,8 +148,8 @@ def check_choice(coop: Cooperation, inputs: dict[str, Any]) -> list[dict[str, An
         missing = ", ".join(incomplete) or "minimal dua calon mitra"
         raise AppError(
             "condition_not_met",
-            "Penilaian belum lengkap: setiap calon mitra dinilai pada ketiga kriteria "
-            f"(bonafiditas, pengalaman, komitmen). Belum lengkap: {missing}.",
+            "Penilaian belum lengkap: setiap calon mitra dinilai pada setiap kriteria "
+            f"({', '.join(criteria_of(coop))}). Belum lengkap: {missing}.",
             missing=tuple(incomplete),
             basis=BASIS,
         )

@@ -110,10 +110,12 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     """One fact per signature in the current version of each attached document of a kind with
     a ``signature`` rule (or one
     ``tidak_ditandatangani`` fact); a valid signer's roles are those of the SIKD account of the
-    initiating tenant whose e-mail is the certificate's."""
+    initiating tenant (or of the partner daerah, for its own documents) whose e-mail is the
+    certificate's."""
     from sqlalchemy import func, select
 
     from sikd.accounts.models import User
+    from sikd.cooperations.access import parties
     from sikd.tenancy.scope import system_scope
 
     kinds = rules_of(coop).document_kinds()
@@ -138,7 +140,7 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
         with system_scope():  # the acting tenant may be a ministry; only this tenant's accounts
             rows = db.session.execute(
                 select(func.lower(User.email), User.roles).where(
-                    User.tenant_id == coop.tenant_id,
+                    User.tenant_id.in_(parties(coop)),
                     User.active.is_(True),
                     func.lower(User.email).in_(emails),
                 )
@@ -164,6 +166,7 @@ def engine_state(coop: Cooperation, documents: frozenset[str] | None = None) -> 
         flags=frozenset(coop.flags or ()),
         version=coop.version,
         signatures=signature_facts(coop),
+        approvals=frozenset(coop.approvals or ()),
     )
 
 

@@ -16,6 +16,7 @@ from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.routing.models import RoutingHop
 from sikd.workflow.conditions import condition_holds
+from sikd.workflow.parallel import required_sides
 from sikd.workflow.rulebook import Rulebook
 
 
@@ -37,12 +38,23 @@ def acting_roles(rules: Rulebook, coop: Cooperation, stage_id: str | None = None
     return out
 
 
+def waiting_sides(rules: Rulebook, coop: Cooperation) -> list[str]:
+    """At a stage whose sides approve in parallel (each side's DPRD, Pasal 27): the sides whose
+    approval is still needed, so each side's inbox has it; empty elsewhere."""
+    stage = rules.stage(coop.process, coop.stage) or {}
+    if not stage.get("parallel"):
+        return []
+    required = required_sides(stage, coop.type, coop.subtype, coop.tenant.kind, coop.facts or ())
+    return [s for s in required if s not in (coop.approvals or ())]
+
+
 def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
     """Recompute the row's derived facts from the rulebook, the open deadlines of the current
     stage and the open hop (one statement; the caller's flush writes them)."""
     running = coop.status == CooperationStatus.BERJALAN
     coop.stage_label = rules.label_of(coop.process, coop.stage)[:300]
     coop.holder_roles = acting_roles(rules, coop) if running else []
+    coop.waiting_sides = waiting_sides(rules, coop) if running else []
     db.session.flush()
     open_here = select(Deadline).where(
         Deadline.tenant_id == coop.tenant_id,

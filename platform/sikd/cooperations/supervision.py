@@ -20,6 +20,7 @@ from sikd.cooperations.access import get_visible, visible_query
 from sikd.cooperations.domestic_models import SupervisionNote, SupervisionReport
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
@@ -36,27 +37,6 @@ PHASES = {
     "pelaksanaan": "Pelaksanaan",
     "pengakhiran": "Pengakhiran",
 }
-# Each stage of the KSDD/KSDPK processes in the phase of Pasal 4 it belongs to.
-_PHASE_STAGES = {
-    "penjajakan": (
-        "penerimaan_penawaran persiapan kajian_tkksd pemilihan_mitra penawaran tanggapan_mitra"
-    ),
-    "negosiasi": (
-        "penyusunan_kesepakatan pembahasan_kesepakatan persetujuan_dprd persetujuan_dprd_mitra "
-        "penyusunan_pks pembahasan_pks"
-    ),
-    "penandatanganan": (
-        "penandatanganan_kesepakatan penandatanganan_kesepakatan_mitra penandatanganan_pks "
-        "penandatanganan_pks_mitra penatausahaan penatausahaan_mitra"
-    ),
-    "pelaksanaan": (
-        "pelaksanaan pelaporan perubahan_pks persetujuan_perubahan_mitra "
-        "persetujuan_dprd_perubahan persetujuan_dprd_perubahan_mitra penandatanganan_perubahan "
-        "penandatanganan_addendum perpanjangan persetujuan_perpanjangan_mitra"
-    ),
-    "pengakhiran": "pengakhiran selesai",
-}
-STAGE_PHASE = {stage: phase for phase, ids in _PHASE_STAGES.items() for stage in ids.split()}
 NOTE_KINDS = {
     "pembinaan": "Catatan pembinaan",
     "temuan": "Temuan pengawasan",
@@ -66,12 +46,17 @@ SUPERVISOR_ROLES = ("gubernur_verifier", "sekjen_verifier", "sekjen_leader")
 
 
 def phase_of(coop: Cooperation) -> str | None:
-    """The phase of Pasal 4; a cooperation whose term ran out is at pengakhiran."""
+    """The phase of Pasal 4 the current stage names in its rulebook (``pengawasan_tahap``, so
+    a variant's own stages carry theirs); a cooperation whose term ran out is at pengakhiran,
+    one that ended at a terminal too (``selesai``), a refused one is no longer supervised."""
     if coop.status == CooperationStatus.BERAKHIR:
         return "pengakhiran"
     if coop.status == CooperationStatus.DITOLAK:
         return None
-    return STAGE_PHASE.get(coop.stage)
+    rules = rules_of(coop)
+    if coop.stage in rules.terminals(coop.process):
+        return "pengakhiran"
+    return (rules.stage(coop.process, coop.stage) or {}).get("pengawasan_tahap")
 
 
 def _supervisor(user: User) -> Tenant:

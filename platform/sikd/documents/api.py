@@ -11,7 +11,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sikd.cooperations.access import actor_level, get_visible, of_cooperation
+from sikd.cooperations.access import (
+    filing_tenant_id,
+    get_visible,
+    of_shared_file,
+    parties,
+)
 from sikd.cooperations.history import record_on_cooperation
 from sikd.core.api import (
     api_login_required,
@@ -124,7 +129,7 @@ class CooperationDocuments(MethodView):
         coop = get_visible(coop_id)
         docs = db.session.scalars(
             select(Document)
-            .where(of_cooperation(Document, coop))
+            .where(of_shared_file(Document, coop))
             .order_by(Document.created_at, Document.id)
         ).all()
         return {"items": [document_dict(d) for d in docs]}
@@ -191,16 +196,17 @@ class Supersede(MethodView):
         """Tandai dokumen digantikan (dengan alasan); versinya tetap tersimpan."""
         try:
             doc, coop = visible_document(doc_id)
-            if actor_level(current_user.tenant, coop) != "own":
+            side = filing_tenant_id(current_user, coop)
+            if current_user.tenant_id not in parties(coop) or doc.tenant_id != side:
                 raise AppError(
                     "role_not_allowed",
-                    "Hanya instansi pemrakarsa yang dapat mengganti dokumennya.",
+                    "Hanya pihak yang mengunggah dokumen ini yang dapat menggantinya.",
                     status=403,
                 )
             reason = body["reason"]
-            with tenant_scope(coop.tenant_id):
+            with tenant_scope(side):
                 supersede_document(
-                    coop.tenant_id,
+                    side,
                     doc.id,
                     reason,
                     current_user.id,

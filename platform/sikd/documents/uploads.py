@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import redirect, send_file
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from sikd.cooperations.access import actor_level, visibility_filter
+from sikd.cooperations.access import actor_level, filing_tenant_id, visibility_filter
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.models import Cooperation
-from sikd.cooperations.state import rulebook_of
+from sikd.cooperations.partners import record_for_partner
+from sikd.cooperations.state import rulebook_of, rules_of
 from sikd.core.api import error_response
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
@@ -32,6 +33,20 @@ UPLOAD_ROLES = {
 }
 
 
+def may_file_now(coop, level: str | None) -> bool:
+    """The owner files at any time; another level while it holds the cooperation, or while the
+    current stage lets it act (the partner daerah's own DPRD approval at a parallel stage, its
+    own report or proposal during pelaksanaan: Perwal Bekasi 57/2023 Pasal 27, 33-35)."""
+    if level is None:
+        return False
+    if level == "own" or coop.holder_level == level:
+        return True
+    stage = rules_of(coop).stage(coop.process, coop.stage) or {}
+    return level in (stage.get("parallel") or {}) or any(
+        a.get("level") == level for a in stage.get("actions") or ()
+    )
+
+
 def store_upload(
     user, coop, kind: str, fileobj, filename: str, fields: dict | None, document_id: int | None
 ):
@@ -44,7 +59,7 @@ def store_upload(
             "Peran Anda tidak dapat mengunggah dokumen untuk kerja sama ini.",
             status=403,
         )
-    if level != "own" and coop.holder_level != level:
+    if not may_file_now(coop, level):
         raise AppError(
             "not_holder",
             "Anda hanya dapat mengunggah dokumen saat kerja sama ini sedang di instansi Anda.",
@@ -58,9 +73,13 @@ def store_upload(
             f"Jenis dokumen {kind!r} tidak dikenal dalam aturan instansi. Pilih jenis dari daftar.",
             field_errors={"kind": ["Jenis dokumen tidak dikenal."]},
         )
-    with tenant_scope(coop.tenant_id):
+    # each side keeps its own documents: the partner daerah's upload is its own (its tenant,
+    # its storage prefix, its audit chain); both sides read the shared file (Pasal 21-35)
+    owner_id = filing_tenant_id(user, coop)
+    label = kinds[kind].get("label", kind)
+    with tenant_scope(owner_id):
         version = upload_document(
-            coop.tenant_id,
+            owner_id,
             coop.id,
             kind,
             coop.stage,
@@ -69,21 +88,20 @@ def store_upload(
             user.id,
             fields=fields,
             document_id=document_id,
-            title=kinds[kind].get("label", kind),
+            title=label,
             document_kind=kinds[kind],
             regulations=rulebook.get("regulations"),
             commit=False,
         )
-        record_on_cooperation(
-            coop,
-            user,
-            "document.uploaded",
-            "document",
-            version.document_id,
-            f"{kinds[kind].get('label', kind)} versi {version.number} diunggah ({version.filename})",
-            {"sha256": version.sha256, "size": version.size, "kind": kind},
-        )
-        db.session.commit()
+    summary = f"{label} versi {version.number} diunggah ({version.filename})"
+    data = {"sha256": version.sha256, "size": version.size, "kind": kind}
+    if owner_id != coop.tenant_id:
+        record_for_partner(coop, user, "document.uploaded", summary, data)
+        summary = f"{summary} oleh {user.tenant.name}"
+    record_on_cooperation(
+        coop, user, "document.uploaded", "document", version.document_id, summary, data
+    )
+    db.session.commit()
     return version
 
 
@@ -93,15 +111,19 @@ NO_DOCUMENT = "Dokumen tidak ditemukan atau tidak dapat Anda lihat."
 def visible_document(doc_id: int) -> tuple[Document, Cooperation]:
     """A document found only through a cooperation the caller may see, else :class:`NotFound`.
 
-    Both layers apply: the app filter here (the document's owner is the cooperation's owner,
-    the cooperation is visible to the caller's tenant), and row-level security underneath.
+    Both layers apply: the app filter here (the document's owner is one side of the
+    cooperation, the cooperation is visible to the caller's tenant), and row-level security
+    underneath.
     """
     row = db.session.execute(
         select(Document, Cooperation)
         .join(Cooperation, Cooperation.id == Document.cooperation_id)
         .where(
             Document.id == doc_id,
-            owned_by(Document, Cooperation.tenant_id),
+            or_(
+                owned_by(Document, Cooperation.tenant_id),
+                owned_by(Document, Cooperation.partner_tenant_id),
+            ),
             visibility_filter(),
         )
     ).first()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from sikd.cooperations import forms
-from sikd.cooperations.access import actor_level, of_cooperation
+from sikd.cooperations.access import actor_level, of_shared_file
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
 from sikd.cooperations.state import rules_of
@@ -21,7 +21,7 @@ from sikd.core.storage import StorageUnavailable
 from sikd.documents.contents import ContentsRefused
 from sikd.documents.models import Document
 from sikd.documents.services import DocumentNotFound, DocumentRefused
-from sikd.documents.uploads import UPLOAD_ROLES, send_version, store_upload
+from sikd.documents.uploads import UPLOAD_ROLES, may_file_now, send_version, store_upload
 from sikd.documents.validation import UploadRefused
 from sikd.web.panels import detail_panel
 
@@ -32,7 +32,7 @@ def _can_upload(coop: Cooperation) -> bool:
     level = actor_level(current_user.tenant, coop)
     if level is None or not UPLOAD_ROLES.get(level, set()) & set(current_user.roles):
         return False
-    return level == "own" or coop.holder_level == level
+    return may_file_now(coop, level)
 
 
 @detail_panel
@@ -40,7 +40,7 @@ def documents_panel(coop: Cooperation) -> dict[str, Any]:
     """The documents of the cooperation, with every version, and whether the user may upload."""
     documents = db.session.scalars(
         select(Document)
-        .where(of_cooperation(Document, coop))
+        .where(of_shared_file(Document, coop))
         .options(selectinload(Document.versions))
         .order_by(Document.created_at, Document.id)
     ).all()

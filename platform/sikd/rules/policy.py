@@ -251,6 +251,18 @@ def _stage_patch_policy(
                 "pengecualian {basis, alasan} yang menyebut pasalnya.",
             )
     errors.extend(_deadline_policy(base, file, pid, sid, stage, sp))
+    known = {c["id"] for c in stage.get("kriteria_pemilihan") or ()}
+    for i, crit in enumerate(sp.get("kriteria_pemilihan_add") or ()):
+        if not stage.get("kriteria_pemilihan"):
+            err(
+                f"{path}.kriteria_pemilihan_add[{i}]",
+                f"Tahap ini tidak memilih calon mitra; {_cite(base, path, stage)}.",
+            )
+        elif crit["id"] in known:
+            err(
+                f"{path}.kriteria_pemilihan_add[{i}]",
+                f"Kriteria {crit['id']!r} sudah ada; kriteria nasional hanya boleh ditambah.",
+            )
     for i, doc in enumerate(sp.get("requires_documents_add") or ()):
         if doc not in base.data["document_kinds"] and doc not in (v.get("document_kinds") or {}):
             err(

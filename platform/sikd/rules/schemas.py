@@ -30,6 +30,7 @@ from .vocabulary import (
     NONEMPTY,
     NONNEG,
     SUBJECTS,
+    SUPERVISION_PHASES,
     UNITS,
     Base,
     ident,
@@ -167,7 +168,27 @@ class ActionSchema(Base):
     # levels that get a copy (tembusan) of what this action sends, e.g. an extension request
     # goes to the Menteri with copies to the Gubernur and the DPRD (Perwal 57/2023 Pasal 78(3))
     tembusan = mf.List(mf.String(validate=one_of(LEVELS)))
+    # the level that takes this action when it is not the stage's (the partner daerah starting
+    # its own report or proposal during pelaksanaan, Perwal 57/2023 Pasal 26, 33, 34)
+    level = mf.String(validate=one_of(LEVELS))
     basis = text(True)
+
+
+class GateSchema(Base):
+    """One side's approval at a stage whose sides approve in parallel (each DPRD, Pasal 27)."""
+
+    when = mf.Nested(ConditionSchema)
+    roles = mf.List(mf.String(), validate=NONEMPTY)
+    requires_documents = idents()
+    basis = text()
+
+
+class CriterionSchema(Base):
+    """One criterion a selection team scores each candidate partner on (KSDPK, Pasal 39(2))."""
+
+    id = ident()
+    label = text(True, NONEMPTY)
+    basis = text()
 
 
 class StageSchema(Base):
@@ -181,6 +202,13 @@ class StageSchema(Base):
     skip_to = mf.String()
     requires_documents = idents()
     deadline = OneOrMany(DeadlineSchema)
+    parallel = mf.Dict(
+        keys=mf.String(validate=one_of(LEVELS)), values=mf.Nested(GateSchema), validate=NONEMPTY
+    )
+    # the phase of Permendagri 23/2009 Pasal 4 the stage belongs to (the supervision queue)
+    pengawasan_tahap = mf.String(validate=one_of(SUPERVISION_PHASES))
+    # the criteria of a candidate selection held at this stage (KSDPK pemilihan_mitra)
+    kriteria_pemilihan = mf.List(mf.Nested(CriterionSchema), validate=NONEMPTY)
     actions = mf.List(mf.Nested(ActionSchema), required=True)
 
 
@@ -317,6 +345,8 @@ class StagePatchSchema(Base):
     deadlines_add = mf.List(mf.Nested(DeadlineSchema))
     reminders_add = mf.List(mf.Nested(ReminderSchema))
     requires_documents_add = idents()
+    pengawasan_tahap = mf.String(validate=one_of(SUPERVISION_PHASES))
+    kriteria_pemilihan_add = mf.List(mf.Nested(CriterionSchema), validate=NONEMPTY)
     when = mf.Nested(ConditionSchema, allow_none=True)
     pengecualian = mf.Nested(ExceptionSchema)  # the only way a looser ``when`` is accepted
     # Accepted here only so that the override policy can refuse them with the national rule's

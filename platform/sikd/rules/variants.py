@@ -208,6 +208,17 @@ def _apply_stage_patch(stage: dict[str, Any], sp: Mapping[str, Any], key: str, n
             f"{key}.pengecualian",
             f"pengecualian atas aturan nasional: {exc['alasan']} ({exc['basis']})",
         )
+    if sp.get("pengawasan_tahap"):
+        stage["pengawasan_tahap"] = sp["pengawasan_tahap"]
+        note(f"{key}.pengawasan_tahap", f"tahap pengawasan: {sp['pengawasan_tahap']}")
+    for crit in sp.get("kriteria_pemilihan_add") or ():
+        criteria = stage.setdefault("kriteria_pemilihan", [])
+        if all(c["id"] != crit["id"] for c in criteria):
+            criteria.append(copy.deepcopy(crit))
+            note(
+                f"{key}.kriteria_pemilihan.{crit['id']}",
+                f"kriteria pemilihan tambahan: {crit['label']}",
+            )
     for doc in sp.get("requires_documents_add") or ():
         docs = stage.setdefault("requires_documents", [])
         if doc not in docs:

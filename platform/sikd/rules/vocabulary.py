@@ -19,6 +19,9 @@ SYSTEM_EXPIRIES = ("deemed_approved", "route_direct")
 FIELD_TYPES = ("text", "longtext", "date", "integer", "money", "choice", "list")
 CHECK_KINDS = ("max_span", "min_span")
 SUBJECTS = ("kerja_sama", "pemetaan", "pengawasan")
+# the phases at which the Gubernur and Kemendagri supervise domestic cooperation
+# (Permendagri 23/2009 Pasal 4); a stage names its phase in ``pengawasan_tahap``
+SUPERVISION_PHASES = ("penjajakan", "negosiasi", "penandatanganan", "pelaksanaan", "pengakhiran")
 INITIATOR_KINDS = ("provinsi", "kabupaten", "kota")
 STARTS_FIXED = ("entered", "awal_tahun_berikutnya")
 COOPERATION_SUBTYPES: dict[str, tuple[str, ...]] = {

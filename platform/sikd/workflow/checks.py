@@ -96,6 +96,16 @@ def _stage_problems(
         condition_failures(stage.get("when"), "", "", "", ())
     except RulebookError as exc:
         problems.append(f"{where}: {exc}")
+    for side, gate in (stage.get("parallel") or {}).items():
+        if side not in STAGE_LEVELS:
+            problems.append(f"{where}: parallel {side!r} bukan level")
+        for doc in (gate or {}).get("requires_documents") or ():
+            if not book.has_document_kind(doc):
+                problems.append(f"{where}.parallel.{side}: jenis dokumen {doc!r} tidak ada")
+        try:
+            condition_failures((gate or {}).get("when"), "", "", "", ())
+        except RulebookError as exc:
+            problems.append(f"{where}.parallel.{side}: {exc}")
     ids = [a.get("id") for a in Rulebook.actions_in(stage)]
     if len(ids) != len(set(ids)):
         problems.append(f"{where}: id tindakan ganda")
@@ -121,6 +131,8 @@ def _action_problems(
         problems.append(f"{aw}: kind {act.get('kind')!r} tidak dikenal")
     if act.get("to") not in targets:
         problems.append(f"{aw}: to {act.get('to')!r} tidak ada")
+    if act.get("level") and act["level"] not in STAGE_LEVELS:
+        problems.append(f"{aw}: level {act['level']!r} tidak dikenal")
     if act.get("hop_outcome") and act["hop_outcome"] not in HOP_OUTCOMES:
         problems.append(f"{aw}: hop_outcome {act['hop_outcome']!r} tidak dikenal")
     if not Rulebook.action_roles(stage, act):

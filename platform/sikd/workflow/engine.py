@@ -36,6 +36,8 @@ Semantics:
   from inputs and documents: silence of the holder is itself the legal basis.
 * **Versions**: every decision has ``new_version = state.version + 1``; ``start`` gives 1.
   ``expected_version`` different from ``state.version`` is refused as ``stale_state``.
+* **Other levels and parallel sides** (:mod:`.parallel`): an action may name the ``level``
+  that takes it; a stage with ``parallel`` gates waits for every side whose gate applies.
 * **Flags** are sticky: an ``expire`` deadline adds its flag (default ``dormant``); the engine
   never removes one.
 """
@@ -46,7 +48,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import guards
+from . import guards, parallel
 from .checks import check_rulebook, is_valid_state
 from .conditions import condition_holds, enter
 from .inputs import input_specs, reason_required
@@ -166,10 +168,16 @@ def available_actions(
     book = Rulebook.of(rulebook)
     pid = state.process
     stage = book.stage_map(pid).get(state.stage)
-    if stage is None or actor.level != stage.get("level", "own"):
+    if stage is None:
         return []
+    if stage.get("parallel"):
+        if actor.level not in parallel.pending_sides(stage, state):
+            return []
+        stage = parallel.side_view(stage, actor.level)
     out = []
     for action in Rulebook.actions_in(stage):
+        if actor.level != parallel.acting_level(stage, action):
+            continue
         roles = Rulebook.action_roles(stage, action)
         if not actor.roles & set(roles):
             continue
@@ -232,6 +240,12 @@ def decide(
         if refusal:
             return refusal
         return on_expiry_action(book, state, stage, act, spec)
+    pending: tuple[str, ...] = ()
+    if stage.get("parallel") and actor.level in stage["parallel"]:
+        pending = parallel.pending_sides(stage, state)
+        if actor.level not in pending:
+            return parallel.not_pending(stage, actor.level, state)
+        stage = parallel.side_view(stage, actor.level)
     refusal = guards.authority(stage, act, actor, state)
     if refusal:
         return refusal
@@ -240,6 +254,9 @@ def decide(
     refusal = refusal or guards.signatures(book, stage, act, state)
     if refusal:
         return refusal
+    if act["kind"] == "advance" and set(pending) - {actor.level}:
+        basis = Rulebook.action_basis(stage, act)
+        return parallel.partial(state, stage, act, actor.level, cleaned, basis)
     return transition(
         book,
         state,
@@ -321,6 +338,13 @@ def apply(state: CooperationState, decision: Decision) -> CooperationState:
         stage=decision.to_stage,
         flags=state.flags | decision.flags_added,
         version=decision.new_version,
+        approvals=(
+            state.approvals | decision.approvals_added
+            if decision.to_stage == state.stage and decision.approvals_added
+            else frozenset()
+            if decision.to_stage != state.stage
+            else state.approvals
+        ),
     )
 
 

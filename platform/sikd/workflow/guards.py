@@ -96,7 +96,7 @@ def authority(
     stage_label = stage.get("label") or stage["id"]
     act_label = act.get("label") or act["id"]
     basis = Rulebook.action_basis(stage, act)
-    stage_level = stage.get("level", "own")
+    stage_level = act.get("level") or stage.get("level", "own")
     if actor.level != stage_level:
         return Refusal(
             code="wrong_level",

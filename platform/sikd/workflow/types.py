@@ -59,6 +59,7 @@ class CooperationState:
     flags: frozenset[str] = frozenset()  # e.g. "dormant"
     version: int = 0  # optimistic-lock counter
     signatures: tuple[SignatureFact, ...] = ()  # checks of attached documents' signatures
+    approvals: frozenset[str] = frozenset()  # sides approved so far at a ``parallel`` stage
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class Decision:
     actor_level: str
     expiry: str | None = None  # deemed_approved | route_direct | expire when taken on expiry
     terminal: bool = False
+    approvals_added: frozenset[str] = frozenset()  # one side's approval at a ``parallel`` stage
 
 
 @dataclass(frozen=True)
