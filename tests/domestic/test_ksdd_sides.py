@@ -179,6 +179,30 @@ def test_dprd_of_both_sides_approve_in_parallel_pasal_27(cast, kinds, app_ctx):
     assert ("surat_persetujuan_dprd_domestik", _tenant_id(cast, BEKASI)) in letters
 
 
+def test_clearing_a_burden_fact_at_the_open_dprd_stage_moves_on_pasal_27(cast, kinds, app_ctx):
+    """Pasal 27: a side's DPRD approval is needed only while its TKKSD holds the burden fact.
+    When Bekasi clears its fact after Bogor's DPRD approved, nobody is left to approve: the
+    cooperation moves on in the same step (no stage that nobody can leave), audited."""
+    today = date.today()
+    cid = _accepted(cast, kinds, today)
+    set_fact(cast(BEKASI, "tkksd"), cid, "membebani_masyarakat")
+    set_fact(cast(BOGOR, "tkksd"), cid, "mitra_membebani_masyarakat")
+    _signed_kb(cast, kinds, today, cid)
+    cast(BOGOR, "sekretariat_dprd").act(cid, "setujui", kinds, today)
+    bekasi = cast(BEKASI, "tkksd")
+    assert detail(bekasi, cid).get_json()["waiting_sides"] == ["own"]
+
+    set_fact(bekasi, cid, "membebani_masyarakat", value=False)
+    body = detail(bekasi, cid).get_json()
+    assert body["stage"] == "penyusunan_pks" and body["waiting_sides"] == []
+    assert cid not in inbox_ids(cast(BEKASI, "sekretariat_dprd"))
+    with tenant_scope(_tenant_id(cast, BEKASI)):
+        actions = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_id == str(cid))
+        ).all()
+    assert "cooperation.fact_set" in actions and "cooperation.advance" in actions
+
+
 def test_dprd_refusal_of_either_side_ends_the_cooperation_pasal_27(cast, kinds, app_ctx):
     """Pasal 27: without the approval of a DPRD whose side is burdened there is no PKS."""
     today = date.today()

@@ -30,12 +30,8 @@ from sikd.cooperations.domestic_schemas import (
     ScoreBody,
     SelectionOut,
 )
-from sikd.cooperations.partners import (
-    facts_by_side,
-    search_partners,
-    set_fact,
-    settable_facts,
-)
+from sikd.cooperations.facts import set_fact
+from sikd.cooperations.partners import facts_by_side, search_partners, settable_facts
 from sikd.cooperations.state import preload_rulebook_versions, rules_of
 from sikd.core import clock
 from sikd.core.api import api_login_required, documented_errors

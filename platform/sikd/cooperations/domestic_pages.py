@@ -9,9 +9,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from sikd.cooperations import selection, supervision
+from sikd.cooperations.facts import set_fact
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import bp
-from sikd.cooperations.partners import facts_by_side, set_fact, settable_facts
+from sikd.cooperations.partners import facts_by_side, settable_facts
 from sikd.cooperations.state import rules_of
 from sikd.core.errors import AppError
 from sikd.core.extensions import db

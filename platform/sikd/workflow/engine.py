@@ -270,6 +270,33 @@ def decide(
     )
 
 
+def settle_parallel(rulebook: RulebookLike, state: CooperationState) -> Decision | None:
+    """The move on from a parallel stage that waits for nobody any more.
+
+    A side's gate may stop applying while the stage is open (its TKKSD clears the burden fact,
+    Pasal 27): when every approval still required is in, nobody is left to take the stage's
+    ``advance`` action, so the system takes it, citing the stage's basis. None when the stage
+    is not parallel or still waits for a side."""
+    book = Rulebook.of(rulebook)
+    stage = book.stage_map(state.process).get(state.stage)
+    if not stage or not stage.get("parallel") or parallel.pending_sides(stage, state):
+        return None
+    act = next((a for a in Rulebook.actions_in(stage) if a["kind"] == "advance"), None)
+    if act is None:
+        return None
+    return transition(
+        book,
+        state,
+        stage,
+        act,
+        actor_level="system",
+        inputs={},
+        outcome=default_outcome(act),
+        basis=Rulebook.action_basis(stage, act),
+        expiry=None,
+    )
+
+
 def on_deadline_expired(
     rulebook: RulebookLike, state: CooperationState, deadline: DeadlineSpec
 ) -> Decision | None:
