@@ -85,6 +85,7 @@ def test_the_map_colours_by_the_chosen_measure_and_names_the_papua_group(app, we
     )
     assert papua and papua.group(1) == "/kerja-sama?provinsi=91,93,94,95"
     assert "Papua Selatan, Papua Tengah, Papua Pegunungan" in papua.group(2)
+    assert national.get(papua.group(1)).status_code == 200  # the group's registers together
     table = page.split("<caption>Data peta Indonesia (38 provinsi)</caption>", 1)[1]
     table = table.split("</table>", 1)[0]
     assert table.count('<th scope="row">') == 38
