@@ -1,6 +1,6 @@
 """Dashboards and maps in the browser on a demo cooperation: each opens with its charts drawn
 (by the vendored Chart.js, from the page's own files), screenshots are taken, and clicking Jawa
-Barat on the national map opens Jawa Barat's register; the public register opens without login."""
+Barat's boundary on the national map opens Jawa Barat's register; the public register opens without login."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def test_dashboards_and_maps_in_the_browser(app, browser, person, live_server, c
         screenshot(page, f"register-dasbor-{name}")
         page.goto(f"{live_server}/kerja-sama/peta")
         screenshot(page, f"register-peta-{name}")
+    page.goto(f"{live_server}/kerja-sama/peta?ukuran=tidak_aktif")
+    assert page.locator("a.provinsi").count() == 34  # the boundaries, not symbols
+    screenshot(page, "register-peta-kemendagri-tidak-aktif")
+    page.goto(f"{live_server}/kerja-sama/peta")
     page.locator('a.provinsi[data-kode="32"]').click()
     page.wait_for_url(f"{live_server}/kerja-sama?provinsi=32")
     assert page.locator(f'a[href="/kerja-sama/{running.id}"]').count() >= 1

@@ -120,6 +120,7 @@ def supervision_page():
         phases=supervision.PHASES,
         note_kinds=supervision.NOTE_KINDS,
         basis=supervision.BASIS,
+        reports=supervision.reports_for(current_user),
     )
 
 

@@ -34,12 +34,15 @@ COUNT_CAP = 1000
 
 
 def _in_provinsi(query, code: str):
+    """One provinsi, or several separated by commas (the map's shape of a provinsi split since
+    its boundaries were drawn, e.g. ``91,93,94,95``)."""
+    codes = [c.strip() for c in code.split(",") if c.strip()][:40]
     owner = Tenant.__table__.alias("owner")
     parent = Tenant.__table__.alias("parent")
     return (
         query.join(owner, owner.c.id == Cooperation.tenant_id)
         .outerjoin(parent, parent.c.id == owner.c.parent_id)
-        .where(or_(owner.c.code == code, parent.c.code == code))
+        .where(or_(owner.c.code.in_(codes), parent.c.code.in_(codes)))
     )
 
 

@@ -261,6 +261,17 @@ def provinsi_rows(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def all_provinsi_rows(user: User) -> list[dict[str, Any]]:
+    """:func:`provinsi_rows` with every provinsi of the registry, zeros included, by name."""
+    counts = {r["code"]: r for r in provinsi_rows(user)}
+    tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
+    empty = {"total": 0, "overdue": 0, "dormant": 0}
+    return sorted(
+        ({**empty, **counts.get(t.code, {}), "code": t.code, "name": t.name} for t in tenants),
+        key=lambda r: r["name"],
+    )
+
+
 def partner_country_counts() -> dict[str, int]:
     sub = _visible()
     return {c: n for c, n in _count_by("partner_country", sub, limit=250) if c}

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from sikd.core.extensions import db
 from sikd.register.columns import COLUMNS, HEADERS, row_values, tanggal_angka
 
 BATCH = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {"berjalan": "Berjalan", "selesai": "Selesai", "ditolak": "Ditolak"}
 
 
@@ -56,33 +58,75 @@ def csv_lines(coops: Iterator[Cooperation]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def write_xlsx(
-    rows: Iterator[list[Any]], headers: list[str], title: str
+def _xlsx_row(sheet, values: list[Any]) -> list[Any]:
+    out = []
+    for value in values:
+        if isinstance(value, date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "DD/MM/YYYY"
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
+
+
+def write_xlsx_sheets(
+    sheets: Iterable[tuple[str, list[str], Iterable[list[Any]]]],
 ) -> tempfile.SpooledTemporaryFile:
-    """A one-sheet workbook (bold headers, dates as ``dd/mm/yyyy``) in a spooled file."""
+    """A workbook of ``(title, headers, rows)`` sheets (bold headers, dates as ``dd/mm/yyyy``),
+    written row by row into a spooled file."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
     bold = Font(bold=True)
-    head = []
-    for name in headers:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
-    for values in rows:
-        out = []
-        for value in values:
-            if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Tabel"
+        while name.lower() in used:  # Excel refuses two sheets of one name
+            name = f"{name[:28]} {len(used)}"
+        used.add(name.lower())
+        sheet = book.create_sheet(name)
+        head = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            head.append(cell)
+        sheet.append(head)
+        for values in rows:
+            sheet.append(_xlsx_row(sheet, list(values)))
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned
     book.save(spool)
     spool.seek(0)
     return spool
+
+
+def write_xlsx(
+    rows: Iterator[list[Any]], headers: list[str], title: str
+) -> tempfile.SpooledTemporaryFile:
+    """A one-sheet workbook (bold headers, dates as ``dd/mm/yyyy``) in a spooled file."""
+    return write_xlsx_sheets([(title, headers, rows)])
+
+
+def table_csv_lines(
+    sections: list[tuple[str, list[str], Iterable[list[Any]]]],
+) -> Iterator[str]:
+    """One table as plain CSV (header, rows); several one after another, each under a line with
+    its title and separated by an empty line. UTF-8 with BOM, dates ``dd/mm/yyyy``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    for i, (title, headers, rows) in enumerate(sections):
+        if len(sections) > 1:
+            if i:
+                writer.writerow([])
+            writer.writerow([title])
+        writer.writerow(headers)
+        for values in rows:
+            writer.writerow([tanggal_angka(v) if isinstance(v, date) else v for v in values])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def register_xlsx(coops: Iterator[Cooperation]) -> tempfile.SpooledTemporaryFile:

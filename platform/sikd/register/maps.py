@@ -1,13 +1,14 @@
 """Maps drawn on the server as SVG, from data shipped with the app (nothing loaded at run time,
 no tile server, no script): the world's countries from Natural Earth 1:110m (the ``world-atlas``
-npm package's TopoJSON, ``static/countries-110m.json``), and each provinsi of Indonesia as a
-symbol at its position (``tenants/provinsi_positions.csv``: the median of its islands'
-coordinates from ``idn-area-data``), on Indonesia's Natural Earth outline. Sources and licenses:
+npm package's TopoJSON, ``static/countries-110m.json``), and Indonesia's provinsi from the npm
+package ``@svg-maps/indonesia`` 1.0.0 (CC BY 4.0; ``static/provinsi-indonesia.json``, made by
+``scripts/maps/svg_maps_indonesia.py``). That package has the 34 provinsi before the 2022 split
+of Papua: its Papua shape stands for Papua, Papua Selatan, Papua Tengah and Papua Pegunungan, its
+Papua Barat for Papua Barat and Papua Barat Daya (``group``), and says so. Sources and licenses:
 ``tenants/MAPS_SOURCE.md``. Every region links into the register, filtered to it."""
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from functools import lru_cache
@@ -16,10 +17,7 @@ from typing import Any
 
 from babel import Locale
 
-from sikd.core.config import REPO_ROOT
-
 STATIC = Path(__file__).parent / "static"
-POSITIONS = REPO_ROOT / "tenants" / "provinsi_positions.csv"
 INDONESIA = "360"  # ISO 3166-1 numeric, the TopoJSON's feature ids
 # Natural Earth's short names that are not the English (CLDR) name of the territory.
 ALIASES = {
@@ -124,30 +122,94 @@ def world(counts: dict[str, int], link) -> dict[str, Any]:
     return {"width": frame.width, "height": frame.height, "shapes": shapes}
 
 
+# How a provinsi is coloured: by its number of cooperations, or by the share of them overdue or
+# dormant (of its own and its kab/kota's).
+MEASURES = {
+    "jumlah": "Jumlah kerja sama",
+    "lewat_tenggat": "Bagian yang lewat tenggat",
+    "tidak_aktif": "Bagian yang tidak aktif",
+}
+SHARE_BINS = ((0.1, "#3a8f5c", "di bawah 10%"), (0.3, "#e9c46a", "10% sampai di bawah 30%"),
+              (2.0, "#b33c3c", "30% atau lebih"))  # fmt: skip
+EMPTY = "#e6e0d4"
+
+
 @lru_cache(maxsize=1)
-def positions() -> dict[str, tuple[float, float]]:
-    with POSITIONS.open(newline="") as fh:
-        return {r["code"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)}
+def provinsi_shapes() -> dict[str, Any]:
+    """{viewBox, attribution, shapes: [{code, id, name, group, d}]}: 34 shapes; ``group`` lists
+    the provinsi codes a shape stands for (itself, or the provinsi split from it since)."""
+    return json.loads((STATIC / "provinsi-indonesia.json").read_text())
 
 
-def indonesia(rows: list[dict[str, Any]], link) -> dict[str, Any]:
-    """``rows``: {code, name, total, overdue, dormant}: a circle per provinsi, its area by the
-    number of cooperations, its colour by the share overdue or dormant."""
-    frame = Frame(94.5, 141.5, -11.5, 6.5, 960)
-    outline = [
-        frame.path(g)
-        for g in _topology()["objects"]["countries"]["geometries"]
-        if g.get("id") == INDONESIA
-    ]
-    top = max((r["total"] for r in rows), default=0)
-    marks = []
-    for r in rows:
-        if r["code"] not in positions():
-            continue
-        x, y = frame.xy(*positions()[r["code"]])
-        share = (r["overdue"] + r["dormant"]) / r["total"] if r["total"] else 0
-        radius = 6 + (22 * math.sqrt(r["total"] / top) if top else 0)
-        colour = "#3a8f5c" if share < 0.1 else "#e9c46a" if share < 0.3 else "#b33c3c"
-        marks.append({**r, "x": x, "y": y, "r": round(radius, 1), "fill": colour,
-                      "share": round(100 * share), "href": link(r["code"])})  # fmt: skip
-    return {"width": frame.width, "height": frame.height, "outline": outline, "marks": marks}
+def shape_of_provinsi() -> dict[str, str]:
+    """Each provinsi code → the code of the shape that draws it."""
+    return {member: s["code"] for s in provinsi_shapes()["shapes"] for member in s["group"]}
+
+
+def _fill(measure: str, total: int, overdue: int, dormant: int, top: int) -> tuple[str, int]:
+    if not total:
+        return EMPTY, 0
+    if measure == "jumlah":
+        return shade(total, top), total
+    share = (overdue if measure == "lewat_tenggat" else dormant) / total
+    colour = next(c for limit, c, _ in SHARE_BINS if share < limit)
+    return colour, round(100 * share)
+
+
+def legend(measure: str, shapes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The colours on the map, each with what it means (for a count: the counts drawn in it)."""
+    if measure != "jumlah":
+        return [(EMPTY, "tidak ada kerja sama"), *((c, label) for _, c, label in SHARE_BINS)]
+    out = [(EMPTY, "tidak ada kerja sama")]
+    for colour in SHADES[1:]:
+        counts = [s["total"] for s in shapes if s["total"] and s["fill"] == colour]
+        if counts:
+            low, high = min(counts), max(counts)
+            out.append((colour, f"{low}" if low == high else f"{low}–{high}"))
+    return out
+
+
+def indonesia(rows: list[dict[str, Any]], link, measure: str = "jumlah") -> dict[str, Any]:
+    """``rows``: {code, name, total, overdue, dormant} per provinsi (all 38, zeros included): a
+    path per shape of the package, coloured by ``measure`` over the provinsi it stands for, its
+    label naming each of them; ``link(codes)`` gives the register of those provinsi."""
+    if measure not in MEASURES:
+        measure = "jumlah"
+    data = provinsi_shapes()
+    by_code = {r["code"]: r for r in rows}
+    sums = []
+    for shape in data["shapes"]:
+        members = [by_code[c] for c in shape["group"] if c in by_code]
+        sums.append(tuple(sum(m[k] for m in members) for k in ("total", "overdue", "dormant")))
+    top = max((t for t, _, _ in sums), default=0)
+    shapes = []
+    for shape, (total, overdue, dormant) in zip(data["shapes"], sums, strict=True):
+        members = [by_code[c] for c in shape["group"] if c in by_code]
+        names = [m["name"] for m in members] or [shape["name"]]
+        fill, value = _fill(measure, total, overdue, dormant, top)
+        label = names[0]
+        if len(names) > 1:
+            label = f"{names[0]} (batas sebelum pemekaran 2022: {', '.join(names)})"
+        shapes.append(
+            {
+                "code": shape["code"],
+                "group": shape["group"],
+                "d": shape["d"],
+                "name": label,
+                "total": total,
+                "overdue": overdue,
+                "dormant": dormant,
+                "value": value,
+                "fill": fill,
+                "href": link(shape["group"]),
+            }
+        )
+    x, y, w, h = data["viewBox"]
+    return {
+        "viewBox": f"{x:g} {y:g} {w:g} {h:g}",
+        "shapes": shapes,
+        "measure": measure,
+        "measures": MEASURES,
+        "legend": legend(measure, shapes),
+        "attribution": data["attribution"],
+    }

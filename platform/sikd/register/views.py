@@ -20,9 +20,9 @@ from flask_login import current_user, login_required
 from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
-from sikd.register import importing
+from sikd.register import importing, table_views
 from sikd.register.columns import IMPORT_FIELDS, REQUIRED
-from sikd.register.export import chunks, csv_lines, iter_register, register_xlsx
+from sikd.register.export import XLSX, chunks, csv_lines, iter_register, register_xlsx
 from sikd.register.models import ImportStatus
 from sikd.web.panels import detail_panel
 
@@ -34,7 +34,7 @@ bp = Blueprint(
     static_url_path="/register/static",
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+table_views.init(bp)
 
 
 def register_args() -> dict[str, Any]:
@@ -198,22 +198,26 @@ def dashboard_page():
 @bp.route("/kerja-sama/peta")
 @login_required
 def map_page():
-    """Indonesia by provinsi and the world by partner country, each region into its register."""
+    """Indonesia by provinsi and the world by partner country, each region into its register;
+    ``ukuran`` chooses what colours the provinsi (count, overdue share, dormant share)."""
     from sikd.core.i18n import country_name
     from sikd.register import maps
-    from sikd.register.dashboard import partner_country_counts, provinsi_rows
+    from sikd.register.dashboard import all_provinsi_rows, partner_country_counts
 
-    rows = provinsi_rows(current_user)
+    rows = all_provinsi_rows(current_user)
     countries = partner_country_counts()
     return render_template(
         "register/maps.html",
         indonesia=maps.indonesia(
-            rows, lambda code: url_for("cooperation_pages.register", provinsi=code)
+            rows,
+            lambda codes: url_for("cooperation_pages.register", provinsi=",".join(codes)),
+            request.args.get("ukuran", "jumlah"),
         ),
         world=maps.world(
             countries, lambda code: url_for("cooperation_pages.register", partner_country=code)
         ),
         rows=rows,
+        shape_of=maps.shape_of_provinsi(),
         countries=sorted(
             ((country_name(c) or c, c, n) for c, n in countries.items()), key=lambda r: -r[2]
         ),
