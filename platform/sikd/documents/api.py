@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sikd.cooperations.access import actor_level, get_visible, of_cooperation
+from sikd.cooperations.access import actor_level, get_visible, of_cooperation, visible_first
 from sikd.cooperations.history import record_on_cooperation
 from sikd.core.api import (
     api_login_required,
@@ -30,6 +30,7 @@ from sikd.documents.api_schemas import (
     LetterOut,
     LetterRequest,
     LinkOut,
+    PublicBody,
     SupersedeBody,
 )
 from sikd.documents.contents import ContentsRefused
@@ -63,6 +64,7 @@ def document_dict(doc: Document) -> dict:
         "stage": doc.stage,
         "superseded": doc.superseded,
         "superseded_reason": doc.superseded_reason,
+        "public": doc.public,
         "versions": [
             {
                 "id": v.id,
@@ -178,6 +180,27 @@ class Download(MethodView):
     def get(self, doc_id, version_id):
         """Unduh: izin diperiksa dulu (sama dengan izin melihat kerja samanya), lalu tautan singkat."""
         return send_version(doc_id, version_id)
+
+
+@blp.route("/cooperations/<int:coop_id>/documents/<int:doc_id>/public")
+class DocumentPublic(MethodView):
+    decorators = [visible_first, api_login_required]
+
+    @blp.arguments(PublicBody)
+    @blp.response(200, DocumentOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
+    def put(self, body, coop_id, doc_id):
+        """Umumkan dokumen di daftar publik (public: true) atau tarik kembali (false); diaudit.
+
+        Hanya TKKSD atau Administrator Instansi pemrakarsa; versi terkini yang diumumkan."""
+        from sikd.documents.publication import set_public
+
+        try:
+            doc, _ = set_public(current_user, coop_id, doc_id, body["public"])
+        except AppError:
+            db.session.rollback()
+            raise
+        return document_dict(doc)
 
 
 @blp.route("/documents/<int:doc_id>/supersede")
