@@ -127,6 +127,38 @@ def arm(coop: Cooperation, now: datetime, only: set[str] | None = None) -> list[
     return opened
 
 
+def arm_catching_up(coop: Cooperation, now: datetime) -> list[Deadline]:
+    """Arm the schedules of a cooperation that was signed before SIKD knew it (an imported
+    one), from its real dates, as :func:`arm` does on signing. No period is skipped silently:
+
+    * a first period whose due date has passed keeps that date, so the next sweep takes it
+      (late unless its document is filed since, and the following period is armed from it);
+    * of a repeating schedule only the latest period already due is armed, not one for each
+      year before the import: one late period to answer, whose successor the sweep arms;
+    * a pemantauan (``on_expiry: pengawasan``) already due is due at once: the next sweep opens
+      its round dated that day, with the rulebook's full time for the report.
+    """
+    opened = []
+    for jid, j in jadwal_of(coop).items():
+        first = _first_due(coop, j, now)
+        if first is None:
+            continue
+        due, period = first
+        every = j.get("every")
+        while every:
+            following = add_span(due, every["amount"], every["unit"])
+            if _end_of_day(coop, following) >= now:
+                break
+            due = following
+            period = str(int(period) + 1) if period.isdigit() else due.isoformat()
+        row = _open_row(coop, jid, j, due, period, now)
+        if j.get("on_expiry") == "pengawasan" and row.due_at < now:
+            row.due_at = now
+        opened.append(row)
+    db.session.flush()
+    return opened
+
+
 open_row = _open_row  # for cooperations.monitoring: a round's schedule and report rows
 zone = _zone
 
