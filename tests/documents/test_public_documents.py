@@ -66,6 +66,10 @@ def public_link(coop_id: int, doc_id: int) -> str:
     return f"/publik/kerja-sama/{coop_id}/dokumen/{doc_id}"
 
 
+def href(coop_id: int, doc_id: int) -> str:
+    return f'href="{public_link(coop_id, doc_id)}"'
+
+
 def mark(client, coop_id: int, doc_id: int, public: bool):
     page = text(client.get(f"/kerja-sama/{coop_id}"))
     return client.post(
@@ -74,13 +78,44 @@ def mark(client, coop_id: int, doc_id: int, public: bool):
     )
 
 
+def signed_letter(app, api, web, coop_id: int) -> int:
+    """A letter of the cooperation, rendered, signed by the Wali Kota from the detail page."""
+    from sikd.documents.tasks import render_letter_job
+    from sikd.tenancy.scope import set_tenant
+
+    tkksd = api("32.75", "tkksd")
+    asked = tkksd.post(
+        f"/api/v1/cooperations/{coop_id}/letters",
+        json={
+            "kind": "surat_permohonan_dprd",
+            "context": {
+                "tujuan": "Ketua DPRD Kota Bekasi",
+                "penandatangan": {"jabatan": "Wali Kota Bekasi", "nama": "Tri Adhianto"},
+            },
+        },
+    )
+    assert asked.status_code == 202, asked.get_json()
+    letter_id = asked.get_json()["id"]
+    with app.app_context():
+        set_tenant(tkksd.user.tenant_id)
+        render_letter_job(tkksd.user.tenant_id, letter_id)
+    walikota = web("32.75", ["kepala_daerah"])
+    page = text(walikota.get(f"/kerja-sama/{coop_id}"))
+    signed = walikota.post(
+        f"/kerja-sama/{coop_id}/surat/{letter_id}/tandatangani", data={"csrf_token": csrf(page)}
+    )
+    assert signed.status_code == 302, text(signed)
+    return letter_id
+
+
 def test_a_marked_document_shows_with_its_signature_check_and_downloads_and_no_other(
-    app, web, cooperation_at
+    app, api, web, cooperation_at
 ):
     running = cooperation_at("pelaksanaan", tenant="32.75")
+    signed_letter(app, api, web, running.id)
     docs = documents_of(app, running.id)
     signed = [d for d in docs if (d["signature"] or {}).get("status") == "sah"]
-    assert signed, "the demo's signed naskah should verify"
+    assert len(signed) == 1  # the letter the Wali Kota signed
     chosen = signed[0]
     others = [d for d in docs if d["id"] != chosen["id"]]
     assert others and not any(d["public"] for d in docs)  # default: private
@@ -99,11 +134,11 @@ def test_a_marked_document_shows_with_its_signature_check_and_downloads_and_no_o
 
     page = text(anonymous.get(url))
     section = page[page.index('id="dokumen-publik"') :]
-    assert public_link(running.id, chosen["id"]) in section
+    assert href(running.id, chosen["id"]) in section
     assert html.escape(chosen["signature"]["text"], quote=False) in section
     assert "Ditandatangani secara elektronik oleh" in section and "sertifikat sah" in section
     for other in others:
-        assert public_link(running.id, other["id"]) not in page
+        assert href(running.id, other["id"]) not in page
         assert anonymous.get(public_link(running.id, other["id"])).status_code == 404
     for d in docs:  # neither the file names nor the fingerprints leave, the chosen one's too
         assert d["filename"] not in page and d["sha256"] not in page
@@ -184,6 +219,17 @@ def test_only_the_owners_tkksd_or_admin_marks_and_another_tenant_gets_404(
     assert again.status_code == 200
     assert audit_actions(app, doc["id"]) == [("document.public", admin.user.id)]
     body = text(app.test_client().get(f"/publik/kerja-sama/{running.id}"))
-    assert public_link(running.id, doc["id"]) in body
+    assert href(running.id, doc["id"]) in body
     assert re.search(r"versi \d+, \d+ \w+ \d{4}", body)
-    admin.client.put(path, headers=admin.headers, json={"public": False})  # for later tests
+    # superseded, it leaves the public page at once (the cache moves with it)
+    superseded = admin.post(
+        f"/api/v1/documents/{doc['id']}/supersede", json={"reason": "Diganti naskah baru"}
+    )
+    assert superseded.status_code == 200, superseded.get_json()
+    anonymous = app.test_client()
+    assert href(running.id, doc["id"]) not in text(
+        anonymous.get(f"/publik/kerja-sama/{running.id}")
+    )
+    assert anonymous.get(public_link(running.id, doc["id"])).status_code == 404
+    again = admin.client.put(path, headers=admin.headers, json={"public": True})
+    assert again.status_code == 409  # a superseded document is not published again

@@ -52,6 +52,7 @@ from sikd.documents.uploads import (
 )
 from sikd.documents.validation import UploadRefused
 from sikd.tenancy.scope import scoped, tenant_scope
+from sikd.web.public_cache import public_changed
 
 blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
 
@@ -238,7 +239,10 @@ class Supersede(MethodView):
                 doc.id,
                 f"{doc.title} digantikan: {reason}",
             )
+            public = doc.public
             db.session.commit()
+            if public:  # a superseded document leaves the public register
+                public_changed()
         except Exception as exc:  # noqa: BLE001
             db.session.rollback()
             return upload_error(exc)

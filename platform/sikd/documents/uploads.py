@@ -21,6 +21,7 @@ from sikd.core.storage import ObjectNotFound, StorageUnavailable
 from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.services import download_url, open_version, upload_document
 from sikd.tenancy.scope import owned_by, tenant_scope
+from sikd.web.public_cache import public_changed
 
 UPLOAD_ROLES = {
     "own": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd", "tim_pengawasan"},
@@ -83,7 +84,10 @@ def store_upload(
             f"{kinds[kind].get('label', kind)} versi {version.number} diunggah ({version.filename})",
             {"sha256": version.sha256, "size": version.size, "kind": kind},
         )
+        public = version.document.public
         db.session.commit()
+    if public:  # the public register shows the new current version at once
+        public_changed()
     return version
 
 
