@@ -244,7 +244,9 @@ def _arm_signed(
 
     specs = stage_deadlines(rules, row.process, row.stage)
     here = open_deadlines(coop, specs, signed_at, cal, field_of)
-    return here + schedules.arm_catching_up(coop, now)
+    return here + schedules.arm_catching_up(
+        coop, now, signed_on=row.term_start, calendar_version=cal.version
+    )
 
 
 def _write(
