@@ -233,3 +233,15 @@ def test_only_the_owners_tkksd_or_admin_marks_and_another_tenant_gets_404(
     assert anonymous.get(public_link(running.id, doc["id"])).status_code == 404
     again = admin.client.put(path, headers=admin.headers, json={"public": True})
     assert again.status_code == 409  # a superseded document is not published again
+
+
+def test_public_downloads_are_rate_limited_like_the_register(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIKD_PUBLIC_RATE_LIMIT", "2 per minute")
+    anonymous = app.test_client()
+    codes = [
+        anonymous.get(
+            public_link(2_000_000, 1), environ_base={"REMOTE_ADDR": "10.9.8.6"}
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [404, 404, 429]
