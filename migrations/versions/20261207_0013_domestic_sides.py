@@ -3,7 +3,7 @@ the partner daerah's documents filed on it, as a grantee does), and the approval
 a stage whose sides approve in parallel (the DPRD of both daerah, Perwal Bekasi 57/2023 Pasal 27)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from sikd.tenancy.rls import enable_tenant_rls
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -106,6 +106,7 @@ def _page_blueprints() -> list:
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
     from sikd.documents.letterhead_views import bp as letterhead
+    from sikd.documents.publication import bp as public_documents
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
     from sikd.register.public import bp as public_register
@@ -116,7 +117,7 @@ def _page_blueprints() -> list:
 
     return [
         *(accounts, account_admin, health, web, cooperations, documents, rules, notifications),
-        *(letterhead, register, public_register),
+        *(letterhead, register, public_register, public_documents),
     ]
 
 

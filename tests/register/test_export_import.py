@@ -305,3 +305,96 @@ def test_five_thousand_rows_with_fifty_bad(app, web):
             .where(Cooperation.title.like("Kerja sama uji %"))
         )
     assert count == 4950
+
+
+def _armed(coop_id: int) -> dict:
+    """Open rows of one cooperation: ``{jadwal or stage: [(local due date, period, row)]}``."""
+    from zoneinfo import ZoneInfo
+
+    from sikd.core.extensions import db
+    from sikd.deadlines.models import Deadline
+    from sikd.tenancy.scope import system_scope
+
+    out: dict = {}
+    with system_scope():
+        rows = db.session.scalars(
+            select(Deadline)
+            .where(Deadline.cooperation_id == coop_id, Deadline.status.in_(["open", "late"]))
+            .order_by(Deadline.due_at)
+        ).all()
+        for r in rows:
+            local = r.due_at.astimezone(ZoneInfo("Asia/Jakarta")).date()
+            out.setdefault(r.jadwal or r.stage, []).append((local, r.period, r))
+    return out
+
+
+def test_imported_running_cooperation_is_armed_as_signing_would_arm_it(app, web, cooperation_at):
+    """PERWAL57 Pasal 78(1), 78(3), 80(2), 85(2)-(3), 87(1); PMDN23 Pasal 10 huruf d: an
+    imported cooperation at pelaksanaan gets the term end, the extension notice, the annual
+    report, the partner's report and the first pemantauan from its real dates, as a signed one
+    does (shipped national rulebook). A due date already past is taken by the next sweep:
+    the partner's report of July is late and its next period armed, the pemantauan opens now."""
+    from datetime import UTC, datetime, timedelta
+
+    from sikd.cooperations.models import Cooperation
+    from sikd.cooperations.rounds import MonitoringRound
+    from sikd.cooperations.sweep import sweep_deadlines
+    from sikd.core.clock import FixedClock
+    from sikd.core.extensions import db
+    from sikd.tenancy.scope import system_scope
+
+    now = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 10.00 WIB
+    previous = app.extensions.get("sikd_clock")
+    app.extensions["sikd_clock"] = FixedClock(now)
+    try:
+        signed = cooperation_at("pelaksanaan", tenant="32.75", type="KSDPL")
+        client = web("32.77", ["tkksd"])
+        row = ["Kota kembar Cimahi – Contoh", "KSDPL", "Kota Contoh", "JP", "pertukaran_budaya"]
+        content = xlsx_bytes(HEADERS, [[*row, "pelaksanaan", "15/01/2026", "14/01/2031"]])
+        progress, _ = run_import(app, client, content)
+        assert progress["created"] == 1, progress
+        with app.app_context(), system_scope():
+            coop = db.session.scalar(
+                select(Cooperation).where(Cooperation.partner_name == "Kota Contoh")
+            )
+            cid = coop.id
+            imported, reference = _armed(cid), _armed(signed.id)
+            assert set(imported) == set(reference)
+            assert set(imported) >= {
+                "pelaksanaan",
+                "akhir_jangka_waktu",
+                "permohonan_perpanjangan",
+                "laporan_tahunan",
+                "laporan_mitra",
+                "pemantauan",
+            }
+            due = {k: [(d, p) for d, p, _ in v] for k, v in imported.items()}
+            assert due["akhir_jangka_waktu"] == [(date(2031, 1, 14), "2031-01-14")]
+            assert due["permohonan_perpanjangan"] == [(date(2030, 7, 14), "2031-01-14")]
+            assert due["laporan_tahunan"] == [(date(2027, 1, 7), "2026")]
+            assert due["laporan_mitra"] == [(date(2026, 7, 15), "2026-07-15")]  # past: kept
+            assert [d for d, _ in due["pelaksanaan"]] == [date(2031, 1, 14)]
+            assert imported["pemantauan"][0][2].due_at == now  # past: due at once
+            assert coop.next_due_at == imported["pelaksanaan"][0][2].due_at
+
+        swept = sweep_deadlines(now + timedelta(hours=1))
+        assert swept.late >= 1
+        with app.app_context(), system_scope():
+            after = _armed(cid)
+            mitra = [(d, r.status) for d, _, r in after["laporan_mitra"]]
+            assert mitra == [(date(2026, 7, 15), "late"), (date(2027, 1, 15), "open")]
+            rnd = db.session.scalar(
+                select(MonitoringRound).where(MonitoringRound.cooperation_id == cid)
+            )
+            assert (rnd.kind, rnd.scheduled_on, rnd.due_on) == (
+                "pemantauan",
+                date(2026, 12, 7),
+                date(2027, 1, 7),
+            )
+            flags = db.session.get(Cooperation, cid).flags
+            assert "terlambat_laporan_mitra" in flags
+    finally:
+        if previous is None:
+            app.extensions.pop("sikd_clock", None)
+        else:
+            app.extensions["sikd_clock"] = previous

@@ -44,6 +44,29 @@ def internals(app, coop_id: int) -> list[str]:
     return secrets
 
 
+def published_document(app, api, coop_id: int) -> int:
+    """Bekasi's TKKSD marks the cooperation's first document public (through the API)."""
+    from sikd.core.extensions import db
+    from sikd.documents.models import Document
+    from sikd.tenancy.scope import system_scope
+
+    with app.app_context(), system_scope():
+        doc_id = db.session.scalar(
+            select(Document.id)
+            .where(Document.cooperation_id == coop_id, Document.superseded.is_(False))
+            .order_by(Document.id)
+            .limit(1)
+        )
+    tkksd = api("32.75", "tkksd")
+    marked = tkksd.client.put(
+        f"/api/v1/cooperations/{coop_id}/documents/{doc_id}/public",
+        headers=tkksd.headers,
+        json={"public": True},
+    )
+    assert marked.status_code == 200, marked.get_json()
+    return doc_id
+
+
 def coop_of(app, coop_id: int):
     from sikd.cooperations.models import Cooperation
     from sikd.core.extensions import db
@@ -89,6 +112,25 @@ def test_anonymous_public_register_lists_running_cooperation_and_nothing_else(
         assert secret not in body and secret not in page, secret
     assert "/dokumen" not in body and f'/kerja-sama/{running.id}"' not in body
     assert "csrf_token" not in body  # an anonymous page carries no session form
+
+    # a document the daerah marks public is the only thing added: its kind, version date,
+    # signature check and a download link; still no file name, fingerprint or uuid of any
+    doc_id = published_document(app, api, running.id)
+    body = text(anonymous.get(f"/publik/kerja-sama/{running.id}"))
+    links = re.findall(r'href="(/publik/kerja-sama/\d+/dokumen/\d+)"', body)
+    assert links == [f"/publik/kerja-sama/{running.id}/dokumen/{doc_id}"]
+    assert "Tanda tangan elektronik:" in body
+    for secret in internals(app, running.id):
+        assert secret not in body, secret
+    assert re.findall(r'<dt class="col-sm-3">([^<]+)</dt>', body) == shown
+    assert "/unduh" not in body and "/api/" not in body and "csrf_token" not in body
+    tkksd = api("32.75", "tkksd")
+    tkksd.client.put(
+        f"/api/v1/cooperations/{running.id}/documents/{doc_id}/public",
+        headers=tkksd.headers,
+        json={"public": False},
+    )
+    assert "/dokumen/" not in text(anonymous.get(f"/publik/kerja-sama/{running.id}"))
 
 
 def test_a_field_marked_private_leaves_the_public_page(app, web, cooperation_at):

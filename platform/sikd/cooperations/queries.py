@@ -33,6 +33,15 @@ from sikd.tenancy.scope import current_tenant_id, is_system_scope
 COUNT_CAP = 1000
 
 
+def publicly_listed():
+    """The cooperation the public register shows (no login): signed, so its term is recorded,
+    and running or ended; never a refused one nor one still being prepared."""
+    return and_(
+        Cooperation.term_start.is_not(None),
+        Cooperation.status.in_([CooperationStatus.BERJALAN, CooperationStatus.SELESAI]),
+    )
+
+
 def _in_provinsi(query, code: str):
     """One provinsi, or several separated by commas (the map's shape of a provinsi split since
     its boundaries were drawn, e.g. ``91,93,94,95``)."""

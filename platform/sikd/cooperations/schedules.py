@@ -68,7 +68,9 @@ def signing_date(coop: Cooperation, now: datetime) -> date:
     return coop.term_start or now.astimezone(_zone(coop)).date()
 
 
-def _first_due(coop: Cooperation, j: dict[str, Any], now: datetime) -> tuple[date, str] | None:
+def _first_due(
+    coop: Cooperation, j: dict[str, Any], now: datetime, signed_on: date | None = None
+) -> tuple[date, str] | None:
     """(due date, period label) of the first period, or None when its anchor is not known."""
     anchor = j["anchor"]
     if anchor == "laporan_pengawasan":  # armed by a report (cooperations.monitoring)
@@ -78,7 +80,7 @@ def _first_due(coop: Cooperation, j: dict[str, Any], now: datetime) -> tuple[dat
             return None
         sign = -1 if j.get("before") else 1
         return add_span(coop.term_end, sign * j["amount"], j["unit"]), coop.term_end.isoformat()
-    start = signing_date(coop, now)
+    start = signed_on or signing_date(coop, now)
     if anchor == "awal_tahun":  # the year signed is reported in the first week of the next
         due = add_span(date(start.year + 1, 1, 1), j["amount"], j["unit"])
         return due, str(start.year)
@@ -87,7 +89,13 @@ def _first_due(coop: Cooperation, j: dict[str, Any], now: datetime) -> tuple[dat
 
 
 def _open_row(
-    coop: Cooperation, jid: str, j: dict[str, Any], due: date, period: str, starts: datetime
+    coop: Cooperation,
+    jid: str,
+    j: dict[str, Any],
+    due: date,
+    period: str,
+    starts: datetime,
+    calendar_version: str | None = None,
 ) -> Deadline:
     row = Deadline(
         tenant_id=coop.tenant_id,
@@ -104,7 +112,7 @@ def _open_row(
         },
         starts_at=starts,
         due_at=_end_of_day(coop, due),
-        calendar_version=working_calendar().version,
+        calendar_version=calendar_version or working_calendar().version,
         status=DeadlineStatus.OPEN,
         reminders_sent=[],
         jadwal=jid,
@@ -123,6 +131,47 @@ def arm(coop: Cooperation, now: datetime, only: set[str] | None = None) -> list[
         first = _first_due(coop, j, now)
         if first is not None:
             opened.append(_open_row(coop, jid, j, first[0], first[1], now))
+    db.session.flush()
+    return opened
+
+
+def arm_catching_up(
+    coop: Cooperation,
+    now: datetime,
+    *,
+    signed_on: date | None = None,
+    calendar_version: str | None = None,
+) -> list[Deadline]:
+    """Arm the schedules of a cooperation that was signed before SIKD knew it (an imported
+    one), from its real dates, as :func:`arm` does on signing. No period is skipped silently:
+
+    * a first period whose due date has passed keeps that date, so the next sweep takes it
+      (late unless its document is filed since, and the following period is armed from it);
+    * of a repeating schedule only the latest period already due is armed, not one for each
+      year before the import: one late period to answer, whose successor the sweep arms;
+    * a pemantauan (``on_expiry: pengawasan``) already due is due at once: the next sweep opens
+      its round dated that day, with the rulebook's full time for the report.
+
+    ``signed_on`` and ``calendar_version``, when the caller knows them (an import of many rows),
+    spare a query per cooperation and per row.
+    """
+    opened = []
+    for jid, j in jadwal_of(coop).items():
+        first = _first_due(coop, j, now, signed_on)
+        if first is None:
+            continue
+        due, period = first
+        every = j.get("every")
+        while every:
+            following = add_span(due, every["amount"], every["unit"])
+            if _end_of_day(coop, following) >= now:
+                break
+            due = following
+            period = str(int(period) + 1) if period.isdigit() else due.isoformat()
+        row = _open_row(coop, jid, j, due, period, now, calendar_version)
+        if j.get("on_expiry") == "pengawasan" and row.due_at < now:
+            row.due_at = now
+        opened.append(row)
     db.session.flush()
     return opened
 

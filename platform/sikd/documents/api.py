@@ -16,6 +16,7 @@ from sikd.cooperations.access import (
     get_visible,
     of_shared_file,
     parties,
+    visible_first,
 )
 from sikd.cooperations.history import record_on_cooperation
 from sikd.core.api import (
@@ -35,6 +36,7 @@ from sikd.documents.api_schemas import (
     LetterOut,
     LetterRequest,
     LinkOut,
+    PublicBody,
     SupersedeBody,
 )
 from sikd.documents.contents import ContentsRefused
@@ -56,6 +58,7 @@ from sikd.documents.uploads import (
 )
 from sikd.documents.validation import UploadRefused
 from sikd.tenancy.scope import scoped, tenant_scope
+from sikd.web.public_cache import public_changed
 
 blp = Blueprint("documents", __name__, description="Dokumen kerja sama")
 
@@ -68,6 +71,7 @@ def document_dict(doc: Document) -> dict:
         "stage": doc.stage,
         "superseded": doc.superseded,
         "superseded_reason": doc.superseded_reason,
+        "public": doc.public,
         "versions": [
             {
                 "id": v.id,
@@ -185,6 +189,27 @@ class Download(MethodView):
         return send_version(doc_id, version_id)
 
 
+@blp.route("/cooperations/<int:coop_id>/documents/<int:doc_id>/public")
+class DocumentPublic(MethodView):
+    decorators = [visible_first, api_login_required]
+
+    @blp.arguments(PublicBody)
+    @blp.response(200, DocumentOut)
+    @documented_errors(blp, 401, 403, 404, 409, 422)
+    def put(self, body, coop_id, doc_id):
+        """Umumkan dokumen di daftar publik (public: true) atau tarik kembali (false); diaudit.
+
+        Hanya TKKSD atau Administrator Instansi pemrakarsa; versi terkini yang diumumkan."""
+        from sikd.documents.publication import set_public
+
+        try:
+            doc, _ = set_public(current_user, coop_id, doc_id, body["public"])
+        except AppError:
+            db.session.rollback()
+            raise
+        return document_dict(doc)
+
+
 @blp.route("/documents/<int:doc_id>/supersede")
 class Supersede(MethodView):
     decorators = [api_login_required]
@@ -221,7 +246,10 @@ class Supersede(MethodView):
                 doc.id,
                 f"{doc.title} digantikan: {reason}",
             )
+            public = doc.public
             db.session.commit()
+            if public:  # a superseded document leaves the public register
+                public_changed()
         except Exception as exc:  # noqa: BLE001
             db.session.rollback()
             return upload_error(exc)

@@ -61,6 +61,9 @@ class DocumentOut(Schema):
     stage = fields.String(allow_none=True)
     superseded = fields.Boolean(required=True)
     superseded_reason = fields.String(allow_none=True)
+    public = fields.Boolean(
+        required=True, metadata={"description": "diumumkan di daftar publik (versi terkini)"}
+    )
     versions = fields.List(fields.Nested(VersionOut), required=True)
     current_version_id = fields.Integer(allow_none=True)
 
@@ -74,6 +77,16 @@ class SupersedeBody(Schema):
         required=True,
         validate=validate.Length(min=1, max=2000),
         metadata={"label": "Alasan penggantian"},
+    )
+
+
+class PublicBody(Schema):
+    public = fields.Boolean(
+        required=True,
+        metadata={
+            "label": "Diumumkan",
+            "description": "true: tampil dan dapat diunduh di daftar publik; false: ditarik",
+        },
     )
 
 

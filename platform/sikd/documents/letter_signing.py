@@ -68,7 +68,12 @@ def sign_letter(
             commit=False,
         )
         _audit(user, letter, document, version)
+        public = document.public
         db.session.commit()
+    if public:  # the public register shows the signed version at once
+        from sikd.web.public_cache import public_changed
+
+        public_changed()
     return version
 
 

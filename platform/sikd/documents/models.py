@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -56,6 +57,11 @@ class Document(TenantOwnedMixin, db.Model):
         ForeignKey("document_versions.id", use_alter=True, name="fk_documents_current_version_id")
     )
     superseded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # marked public by the owning tenant (TKKSD or admin): shown and downloadable in the public
+    # register while its cooperation is there (sikd.documents.publication); default private
+    public: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     superseded_reason: Mapped[str | None] = mapped_column(Text)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -142,6 +142,12 @@ class RemoteTteSigner:
         return response.content
 
 
+def asks_for_nik() -> bool:
+    """Whether signing asks the official for NIK and passphrase (the TTE service does; the
+    local test signer does not)."""
+    return not isinstance(signer(), LocalTestSigner)
+
+
 def signer() -> Signer:
     settings = _settings()
     if settings.tte_signer == "local" and settings.env in {"development", "test"}:

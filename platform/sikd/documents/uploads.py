@@ -22,6 +22,7 @@ from sikd.core.storage import ObjectNotFound, StorageUnavailable
 from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.services import download_url, open_version, upload_document
 from sikd.tenancy.scope import owned_by, tenant_scope
+from sikd.web.public_cache import public_changed
 
 UPLOAD_ROLES = {
     "own": {"opd", "tkksd", "kepala_daerah", "sekretariat_dprd", "tim_pengawasan"},
@@ -101,7 +102,10 @@ def store_upload(
     record_on_cooperation(
         coop, user, "document.uploaded", "document", version.document_id, summary, data
     )
+    public = version.document.public
     db.session.commit()
+    if public:  # the public register shows the new current version at once
+        public_changed()
     return version
 
 

@@ -19,10 +19,15 @@ from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
 from sikd.documents.contents import ContentsRefused
-from sikd.documents.models import Document
+from sikd.documents.letter_signing import SIGNING_ROLES, sign_letter
+from sikd.documents.models import Document, Letter
+from sikd.documents.publication import may_publish, set_public
 from sikd.documents.services import DocumentNotFound, DocumentRefused
+from sikd.documents.signatures import summary_text
+from sikd.documents.signing import asks_for_nik
 from sikd.documents.uploads import UPLOAD_ROLES, may_file_now, send_version, store_upload
 from sikd.documents.validation import UploadRefused
+from sikd.tenancy.scope import scoped
 from sikd.web.panels import detail_panel
 
 bp = Blueprint("document_pages", __name__)
@@ -35,16 +40,46 @@ def _can_upload(coop: Cooperation) -> bool:
     return may_file_now(coop, level)
 
 
+def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
+    """The letters of this cooperation the user's tenant issued and the user may sign now
+    (rendered as PDF, its current version not yet validly signed), by document id."""
+    if not SIGNING_ROLES & set(current_user.roles):
+        return {}
+    letters = db.session.scalars(
+        scoped(Letter, current_user.tenant_id).where(
+            Letter.cooperation_id == coop.id,
+            Letter.status == "done",
+            Letter.fmt == "pdf",
+            Letter.document_id.is_not(None),
+        )
+    ).all()
+    current = {d.id: d.current_version for d in documents}
+    out = {}
+    for letter in letters:
+        version = current.get(letter.document_id)
+        if version is not None and (version.signature or {}).get("status") != "sah":
+            out[letter.document_id] = letter
+    return out
+
+
 @detail_panel
 def documents_panel(coop: Cooperation) -> dict[str, Any]:
-    """The documents of the cooperation, with every version, and whether the user may upload."""
+    """The documents of the cooperation, with every version, and what the user may do: upload,
+    mark a document public, sign a letter the user's tenant issued."""
     documents = db.session.scalars(
         select(Document)
         .where(of_shared_file(Document, coop))
         .options(selectinload(Document.versions))
         .order_by(Document.created_at, Document.id)
     ).all()
-    return {"documents": documents, "can_upload": _can_upload(coop)}
+    signable = _signable(coop, documents)
+    return {
+        "documents": documents,
+        "can_upload": _can_upload(coop),
+        "can_publish": may_publish(current_user, coop),
+        "signable_letters": signable,
+        "tte_asks_nik": bool(signable) and asks_for_nik(),
+    }
 
 
 @bp.post("/kerja-sama/<int:coop_id>/dokumen")
@@ -119,3 +154,64 @@ def download(doc_id: int, version_id: int):
         message = (body.get_json(silent=True) or {}).get("message")
         return render_error(status, message)
     return response
+
+
+def _refused_page(coop_id: int, title: str, exc: AppError):
+    """A refusal of a form on the detail page: 403/404 as their pages, others on the page."""
+    db.session.rollback()
+    if exc.status in (403, 404):
+        return render_error(exc.status, exc.message)
+    coop = visible_or_none(coop_id)
+    if coop is None:
+        return not_found_page()
+    ctx = detail_context(
+        coop,
+        top_error={"title": title, "message": exc.message, "status": exc.status, "missing": ()},
+    )
+    return render_template("cooperations/detail.html", **ctx), exc.status
+
+
+@bp.post("/kerja-sama/<int:coop_id>/dokumen/<int:doc_id>/publik")
+@login_required
+def publish(coop_id: int, doc_id: int):
+    """Mark one document public in the public register, or private again (the owner's TKKSD or
+    tenant admin; audited)."""
+    public = request.form.get("publik") == "1"
+    try:
+        doc, _ = set_public(current_user, coop_id, doc_id, public)
+    except AppError as exc:
+        return _refused_page(coop_id, "Status publik dokumen belum berubah", exc)
+    if public:
+        flash(f"{doc.title} diumumkan di daftar publik (versi terkini).", "success")
+    else:
+        flash(f"{doc.title} ditarik dari daftar publik.", "success")
+    return redirect(url_for("cooperation_pages.detail", coop_id=coop_id) + "#dokumen")
+
+
+@bp.post("/kerja-sama/<int:coop_id>/surat/<int:letter_id>/tandatangani")
+@login_required
+def sign(coop_id: int, letter_id: int):
+    """The signing official signs a letter of this cooperation that the tenant issued; the
+    signed PDF is a new version, checked and audited by the same service as the API."""
+    coop = visible_or_none(coop_id)
+    if coop is None:
+        return not_found_page()
+    letter = db.session.scalar(
+        scoped(Letter, current_user.tenant_id).where(
+            Letter.id == letter_id, Letter.cooperation_id == coop.id
+        )
+    )
+    if letter is None:
+        return render_error(404, "Surat tidak ditemukan atau tidak dapat Anda lihat.")
+    nik = (request.form.get("nik") or "").strip()[:32] or None
+    passphrase = request.form.get("passphrase") or None
+    try:
+        version = sign_letter(current_user, letter.id, nik=nik, passphrase=passphrase)
+    except AppError as exc:
+        return _refused_page(coop_id, "Surat belum ditandatangani", exc)
+    flash(
+        f"Surat nomor {letter.nomor} ditandatangani (versi {version.number}). "
+        f"Hasil pemeriksaan: {summary_text(version.signature)}",
+        "success",
+    )
+    return redirect(url_for("cooperation_pages.detail", coop_id=coop_id) + "#dokumen")

@@ -9,12 +9,14 @@ partner, type, term) was imported before is skipped, so importing a file twice a
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
+from sikd.cooperations import schedules
 from sikd.cooperations.access import parent_provinsi
 from sikd.cooperations.history import actor_label
 from sikd.cooperations.models import (
@@ -24,18 +26,24 @@ from sikd.cooperations.models import (
     CooperationStatus,
     StageEvent,
 )
+from sikd.cooperations.state import TERM_KINDS
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
 from sikd.core.jobs import enqueue_after_commit
+from sikd.deadlines.models import Deadline
+from sikd.deadlines.services import open_deadlines
 from sikd.register.models import ImportedRow, ImportMapping, ImportStatus, RegisterImport
 from sikd.register.reading import Checker, Row, check_rows, guess_mapping, read_table
 from sikd.routing.services import open_hop, tenant_by_code
+from sikd.rules.calendar import WorkingCalendar
+from sikd.rules.overrides import working_calendar
 from sikd.rules.versions import current_rulebook_version
 from sikd.tenancy.models import KEMENDAGRI, Tenant
 from sikd.tenancy.scope import scoped, system_scope, tenant_scope
 from sikd.tenancy.sequences import next_number
 from sikd.workflow.rulebook import Rulebook
+from sikd.workflow.transitions import opened as stage_deadlines
 
 PROGRESS_EVERY = 100
 JOB_TIMEOUT = 2 * 3600  # 20,000 rows at the slowest measured rate, with room
@@ -207,8 +215,49 @@ def _history(coop: Cooperation, row: Row, imp: RegisterImport, user: User, now) 
     return where
 
 
+def _signed(rules: Rulebook, row: Row) -> bool:
+    """Running at pelaksanaan or a later stage of its own: it was signed (its term is known)."""
+    ids = rules.stage_ids(row.process)
+    return (
+        row.status == CooperationStatus.BERJALAN
+        and row.term_start is not None
+        and "pelaksanaan" in ids
+        and row.stage in ids
+        and ids.index(row.stage) >= ids.index("pelaksanaan")
+    )
+
+
+def _arm_signed(
+    coop: Cooperation, row: Row, rules: Rulebook, cal: WorkingCalendar, now: datetime
+) -> list[Deadline]:
+    """What signing arms (``actions.apply_decision`` entering pelaksanaan), from the row's real
+    dates rather than the day of the import: the deadlines of the stage it enters, counted
+    from the signing day (its term start) or from the term's dates where the rulebook counts
+    from the naskah; and the yearly schedules (:func:`schedules.arm_catching_up`, which says
+    what happens to due dates already past: the next sweep takes them, none is skipped)."""
+    start = row.term_start
+    signed_at = datetime(start.year, start.month, start.day, 12, tzinfo=schedules.zone(coop))
+    term = {"tanggal_mulai_berlaku": row.term_start, "tanggal_berakhir": row.term_end}
+
+    def field_of(kind: str, name: str):
+        return term.get(name) if kind in TERM_KINDS else None
+
+    specs = stage_deadlines(rules, row.process, row.stage)
+    here = open_deadlines(coop, specs, signed_at, cal, field_of)
+    return here + schedules.arm_catching_up(
+        coop, now, signed_on=row.term_start, calendar_version=cal.version
+    )
+
+
 def _write(
-    row: Row, imp: RegisterImport, user: User, tenant: Tenant, version, rules, grantees
+    row: Row,
+    imp: RegisterImport,
+    user: User,
+    tenant: Tenant,
+    version,
+    rules,
+    grantees,
+    cal: WorkingCalendar,
 ) -> Cooperation:
     now = clock.now()
     coop = Cooperation(
@@ -244,8 +293,11 @@ def _write(
     db.session.flush()
     _grant_new(coop, row, grantees, now)
     running = row.status == CooperationStatus.BERJALAN
+    armed = _arm_signed(coop, row, rules, cal, now) if _signed(rules, row) else []
+    here = sorted((d for d in armed if d.stage == row.stage), key=lambda d: d.due_at)
     if running:
-        open_hop(coop, row.stage, "own", tenant, rules.roles_of(row.process, row.stage), now)
+        roles = rules.roles_of(row.process, row.stage)
+        open_hop(coop, row.stage, "own", tenant, roles, now, here[0].due_at if here else None)
     where = _history(coop, row, imp, user, now)
     db.session.add(
         ImportedRow(
@@ -256,10 +308,12 @@ def _write(
             source_number=row.source_number,
         )
     )
-    # the list facts (summary.refresh_summary): no deadline is open on an imported row
+    # the list facts (summary.refresh_summary): the stage's first open deadline, if any
     coop.stage_label = rules.label_of(row.process, row.stage)[:300]
     coop.holder_roles = rules.roles_of(row.process, row.stage) if running else []
     coop.holder_since = now if running else None
+    coop.next_due_at = here[0].due_at if here else None
+    coop.next_due_unit = here[0].spec.get("unit") if here else None
     audit.record(
         tenant_id=tenant.id,
         action="cooperation.imported",
@@ -268,7 +322,11 @@ def _write(
         summary=f"Kerja sama {coop.number} '{coop.title}' diimpor dari {where}",
         at=now,
         actor=user,
-        data={"stage": row.stage, "import": imp.id},
+        data={
+            "stage": row.stage,
+            "import": imp.id,
+            "deadlines": sorted({d.jadwal or d.stage for d in armed}),
+        },
     )
     return coop
 
@@ -289,6 +347,7 @@ def run_import(import_id: int, tenant_id: int) -> RegisterImport:
         user = db.session.get(User, imp.created_by)
         version = current_rulebook_version(tenant)
         rules = Rulebook(version.rulebook)
+        cal = working_calendar()
         grantees = [
             (parent_provinsi(tenant), "provinsi"),
             (tenant_by_code(KEMENDAGRI), "kemendagri"),
@@ -319,7 +378,7 @@ def run_import(import_id: int, tenant_id: int) -> RegisterImport:
             else:
                 try:
                     with db.session.begin_nested():
-                        _write(row, imp, user, tenant, version, rules, grantees)
+                        _write(row, imp, user, tenant, version, rules, grantees, cal)
                     known.add(row.key)
                     imp.created += 1
                 except Exception as exc:  # noqa: BLE001 - the row is refused, the import goes on

@@ -13,20 +13,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import or_, select
 
 from sikd.audit import services as audit
 from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.queries import publicly_listed
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db, limiter
 from sikd.core.i18n import country_name
-from sikd.core.jobs import get_redis
 from sikd.register.models import PublicSettings
 from sikd.tenancy.models import Tenant
 from sikd.tenancy.scope import scoped, system_scope
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
+from sikd.web.panels import public_panels_context
+from sikd.web.public_cache import cached_page, public_changed, public_limit
 
 bp = Blueprint("public_register", __name__, template_folder="templates")
 
@@ -41,12 +43,6 @@ PUBLIC_FIELDS = {
     "status": "Status",
 }
 PAGE = 50
-CACHE_SECONDS = 120
-GENERATION_KEY = "sikd:publik:generasi"
-
-
-def public_limit() -> str:
-    return current_app.config.get("SIKD_PUBLIC_RATE_LIMIT", "120 per minute")
 
 
 def _columns():
@@ -72,10 +68,7 @@ def _public_query():
     return (
         select(*_columns())
         .join(Tenant, Tenant.id == Cooperation.tenant_id)
-        .where(
-            Cooperation.term_start.is_not(None),
-            Cooperation.status.in_([CooperationStatus.BERJALAN, CooperationStatus.SELESAI]),
-        )
+        .where(publicly_listed())
     )
 
 
@@ -135,19 +128,6 @@ def _hidden_search_leak(rows, hidden, q: str) -> list:
     return keep
 
 
-def _cached(render) -> Response:
-    redis = get_redis()
-    generation = int(redis.get(GENERATION_KEY) or 0)
-    key = f"sikd:publik:{generation}:{request.full_path}"
-    body = redis.get(key)
-    if body is None:
-        body = render().encode()
-        redis.setex(key, CACHE_SECONDS, body)
-    response = Response(body, mimetype="text/html")
-    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-    return response
-
-
 @bp.route("/publik/kerja-sama")
 @limiter.limit(public_limit)
 def public_list():
@@ -176,7 +156,7 @@ def public_list():
             daerah=daerah,
         )
 
-    return _cached(render)
+    return cached_page(render)
 
 
 @bp.route("/publik/kerja-sama/<int:coop_id>")
@@ -192,9 +172,12 @@ def public_detail(coop_id: int):
                     "ditandatangani yang diumumkan).",
                 )
             item = _shown(row, _hidden())
-        return render_template("register/public_detail.html", item=item, fields=PUBLIC_FIELDS)
+            published = public_panels_context(coop_id)
+        return render_template(
+            "register/public_detail.html", item=item, fields=PUBLIC_FIELDS, **published
+        )
 
-    return _cached(render)
+    return cached_page(render)
 
 
 def set_hidden_fields(user, hidden: list[str], now: datetime | None = None) -> PublicSettings:
@@ -231,7 +214,7 @@ def set_hidden_fields(user, hidden: list[str], now: datetime | None = None) -> P
         data={"before": before, "after": settings.hidden_fields},
     )
     db.session.commit()
-    get_redis().incr(GENERATION_KEY)
+    public_changed()
     return settings
 
 
