@@ -19,7 +19,7 @@ def test_every_main_page_renders_in_indonesian_for_its_role(web, api):
         "/beranda": "Kotak Masuk",
         "/kerja-sama": "Daftar Kerja Sama",
         f"/kerja-sama/{cid}": "Tindakan yang dapat Anda ambil sekarang",
-        "/kerja-sama/baru": "Langkah 4 · Persyaratan",
+        "/kerja-sama/baru": "Langkah 1 dari 5 · Jenis kerja sama",
         "/aturan": "Aturan yang berlaku untuk Kota Bekasi",
         "/notifikasi": "Notifikasi",
     }
@@ -117,7 +117,7 @@ def test_create_wizard_keeps_what_was_typed_and_names_the_missing_persyaratan(we
     assert 'value="Kota Kembar Bekasi – Kota Uji"' in body
     assert 'value="Pemerintah Kota Uji"' in body
     assert re.search(r'id="objek-pertukaran_budaya" value="pertukaran_budaya"\s*checked', body)
-    assert re.search(r'id="syarat-hubungan_diplomatik" value="hubungan_diplomatik"\s*checked', body)
+    assert 'id="langkah-3" data-step="3">' in body  # shown on the step it belongs to
     assert "Daftar Rencana Program 2026 butir 3" in body
     # an empty step is named with its step
     empty = opd.post("/kerja-sama/baru", data={"csrf_token": form["csrf_token"]})

@@ -21,6 +21,7 @@ from sikd.core.errors import NotFound, render_error
 from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
 from sikd.web.filters import sisa, tanggal
+from sikd.core.plain import plain_basis
 from sikd.web.panels import detail_panels_context
 from sikd.workflow.roles import role_label
 from sikd.workflow.rulebook import Rulebook
@@ -125,7 +126,8 @@ def routed_direct_notice(coop: Cooperation) -> str | None:
         return None
     return (
         f"Pengajuan ini sudah diajukan langsung ke Kementerian Dalam Negeri pada "
-        f"{tanggal(hop.acted_at)} karena tidak diteruskan dalam 5 hari ({hop.basis}). "
+        f"{tanggal(hop.acted_at)} karena tidak diteruskan dalam 5 hari "
+        f"({plain_basis(hop.basis)}). "
         "Anda tetap dapat melihat perkembangannya, tetapi tidak perlu meneruskannya lagi."
     )
 
@@ -150,7 +152,7 @@ def verifier_summary(rules: Rulebook, coop: Cooperation) -> dict[str, Any]:
         {
             "label": p.get("label", p["code"]),
             "met": p["code"] in (coop.persyaratan or ()),
-            "basis": rules.cite(p.get("basis") or ""),
+            "basis": plain_basis(rules.cite(p.get("basis") or "")),
         }
         for p in rules.data.get("persyaratan") or ()
         if coop.type in (p.get("types") or [coop.type])
@@ -209,7 +211,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "verifier": verifier_summary(rules, coop),
         "label": label,
         "action_label": lambda st, a: rules.action_label(coop.process, st, a),
-        "cite": rules.cite,
+        "cite": lambda text: plain_basis(rules.cite(text)),
         "events": data["events"],
         "hops": data["hops"],
         "deadlines": data["deadlines"],

@@ -11,6 +11,7 @@ from flask import Blueprint, g
 from sikd.core import clock
 from sikd.core.i18n import country_name, format_tanggal, rupiah
 from sikd.tenancy.models import TIMEZONES
+from sikd.core.plain import plain_basis
 
 TYPE_LABELS = {
     "KSDD": "Kerja Sama Daerah dengan Daerah Lain",
@@ -206,6 +207,7 @@ def register_filters(bp: Blueprint) -> None:
         "hasil_hop": lambda c: OUTCOME_LABELS.get(c, humanize(c)) if c else "sedang ditangani",
         "tingkat": lambda c: LEVEL_LABELS.get(c, humanize(c)),
         "satuan": lambda c: UNIT_LABELS.get(c, humanize(c)),
+        "dasar": plain_basis,
     }
     for name, fn in filters.items():
         bp.add_app_template_filter(fn, name)

@@ -44,6 +44,37 @@
       }
     }, 0);
   });
+  /* the create wizard: with JavaScript its steps switch in the page (the server checks them
+     all when the summary is asked for); options and parts of other jenis are hidden */
+  var wiz = document.querySelector("form[data-wizard]");
+  function byType() {
+    var c = wiz.querySelector("[name=type]:checked"), t = c ? c.value : "";
+    wiz.querySelectorAll("[data-jenis]").forEach(function (e) {
+      var on = !t || e.getAttribute("data-jenis").split(" ").indexOf(t) >= 0;
+      e.hidden = !on;
+      if (e.tagName === "OPTION") { e.disabled = !on; if (!on) e.selected = false; }
+    });
+    var kinds = wiz.querySelectorAll("#partner_kind option[data-jenis]:not([disabled])");
+    if (kinds.length === 1) kinds[0].selected = true;
+  }
+  if (wiz) {
+    wiz.addEventListener("change", function (e) { if (e.target.name === "type") byType(); });
+    wiz.addEventListener("click", function (e) {
+      var b = e.target.closest && e.target.closest("button[data-go]");
+      if (!b) return;
+      e.preventDefault();
+      var n = b.getAttribute("data-go"), cur = +wiz.querySelector("[name=langkah]").value;
+      if (b.closest("[data-step]").hidden) {  /* Enter in a field: the shown step's «Lanjut» */
+        if (cur >= 4) { wiz.requestSubmit(wiz.querySelector("button[value='5']")); return; }
+        n = String(cur + 1);
+      }
+      wiz.querySelectorAll("[data-step]").forEach(function (s) { s.hidden = s.getAttribute("data-step") !== n; });
+      wiz.querySelector("[name=langkah]").value = n;
+      var head = wiz.querySelector("[data-step='" + n + "'] legend");
+      head.tabIndex = -1;
+      head.focus();
+    });
+  }
   /* back from the browser's cache (history), a sent form can be sent again */
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sending]").forEach(function (form) {
