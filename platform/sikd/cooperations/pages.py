@@ -18,10 +18,10 @@ from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.errors import NotFound, render_error
+from sikd.core.plain import plain_basis
 from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
 from sikd.web.filters import sisa, tanggal
-from sikd.core.plain import plain_basis
 from sikd.web.panels import detail_panels_context
 from sikd.workflow.roles import role_label
 from sikd.workflow.rulebook import Rulebook

@@ -10,8 +10,8 @@ from flask import Blueprint, g
 
 from sikd.core import clock
 from sikd.core.i18n import country_name, format_tanggal, rupiah
-from sikd.tenancy.models import TIMEZONES
 from sikd.core.plain import plain_basis
+from sikd.tenancy.models import TIMEZONES
 
 TYPE_LABELS = {
     "KSDD": "Kerja Sama Daerah dengan Daerah Lain",
