@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from sikd.cooperations.access import actor_level, get_visible
 from sikd.cooperations.actions import available_actions
 from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
+from sikd.cooperations.prefill import document_prefill
 from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
@@ -231,6 +232,12 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "known_inputs": known_inputs(coop),
         "open_action": None,
         "upload_errors": {},
+        "action_doc_errors": {},
+        "prefill": document_prefill(
+            coop,
+            rules.document_kinds(),
+            {o["code"]: o.get("label", o["code"]) for o in rules.objek()},
+        ),
         "upload_values": MultiDict(),
         "upload_kind": None,
         "top_error": None,

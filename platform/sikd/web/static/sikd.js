@@ -75,6 +75,20 @@
       head.focus();
     });
   }
+  /* a letter being made: ask its state until it is done (the page works without this) */
+  document.querySelectorAll("[data-letter-status]").forEach(function (item) {
+    var ask = function () {
+      fetch(item.getAttribute("data-letter-status"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (d) {
+          var out = item.querySelector(".letter-state");
+          if (d.status === "done") { out.textContent = "selesai, tersimpan sebagai dokumen"; item.setAttribute("data-done", "1"); }
+          else if (d.status === "failed") { out.textContent = d.error || "gagal dibuat"; }
+          else { window.setTimeout(ask, 1500); }
+        }, function () { window.setTimeout(ask, 4000); });
+    };
+    ask();
+  });
   /* back from the browser's cache (history), a sent form can be sent again */
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sending]").forEach(function (form) {
