@@ -26,23 +26,47 @@
     var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
     var hasFile = Array.prototype.some.call(
       form.querySelectorAll("input[type=file]"), function (input) { return input.files && input.files.length; });
+    var status, bar;
+    if (hasFile) {
+      status = document.createElement("p");
+      status.className = "upload-status small mt-2";
+      status.setAttribute("role", "status");
+      status.textContent = "Mengunggah berkas… Jangan tutup atau muat ulang halaman ini. ";
+      bar = document.createElement("progress");
+      bar.className = "d-block w-100 mt-1";
+      bar.setAttribute("aria-label", "Pengunggahan berkas");
+      status.appendChild(bar);
+    }
     window.setTimeout(function () {  /* after the browser has taken the form's values */
       buttons.forEach(function (button) {
         button.disabled = true;
         button.setAttribute("aria-disabled", "true");
       });
-      if (hasFile) {
-        var status = document.createElement("p");
-        status.className = "upload-status small mt-2";
-        status.setAttribute("role", "status");
-        status.textContent = "Mengunggah berkas… Jangan tutup atau muat ulang halaman ini.";
-        var bar = document.createElement("progress");
-        bar.className = "d-block w-100 mt-1";
-        bar.setAttribute("aria-label", "Pengunggahan berkas");
-        status.appendChild(bar);
-        form.appendChild(status);
-      }
+      if (status) form.appendChild(status);
     }, 0);
+    if (!hasFile || !window.FormData) return;
+    /* a file: sent by XMLHttpRequest to show how far it is; the answer replaces the page */
+    event.preventDefault();
+    var data;
+    try { data = new FormData(form, event.submitter); } catch (e) { data = new FormData(form); }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
+    };
+    xhr.onload = function () {
+      var url = xhr.responseURL;
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+      if (url) window.history.replaceState(null, "", url);
+    };
+    xhr.onerror = function () {
+      status.textContent = "Pengunggahan terputus. Periksa sambungan, lalu kirim lagi: isian Anda masih ada.";
+      form.removeAttribute("data-sending");
+      buttons.forEach(function (b) { b.disabled = false; b.removeAttribute("aria-disabled"); });
+    };
+    xhr.send(data);
   });
   /* the create wizard: with JavaScript its steps switch in the page (the server checks them
      all when the summary is asked for); options and parts of other jenis are hidden */
