@@ -66,7 +66,7 @@ def upload_in_browser(page, kind: str, kinds: dict, overrides: dict | None = Non
         {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     form.get_by_role("button", name=re.compile("^Unggah")).click()
-    page.get_by_text(re.compile(r"versi 1 tersimpan")).wait_for()
+    page.get_by_text(f"versi 1 tersimpan ({kind}.pdf)").wait_for()  # this upload's answer
 
 
 def act_in_browser(page, base: str, cid: int, action: str, kinds: dict, inputs=None) -> None:
@@ -89,7 +89,7 @@ def act_in_browser(page, base: str, cid: int, action: str, kinds: dict, inputs=N
             field.select_option(value)
         else:
             field.fill(value)
-    form.locator('button[type="submit"]').click()
+    form.locator('button[type="submit"]:not([form])').click()
     page.get_by_text(re.compile("tercatat")).first.wait_for()
 
 
