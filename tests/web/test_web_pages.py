@@ -55,7 +55,11 @@ def test_rules_page_marks_bekasis_local_rules_apart_from_national_ones(web):
     assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in page
     # the DPRD stage is national, its 45-day (not working-day) clock is Bekasi's (Pasal 65)
     dprd = page[page.index("<td>Persetujuan DPRD") :][:900]
-    assert "45 hari " in dprd and "badge-local" in dprd and "Perwal Kota Bekasi 57/2023 Pasal 65" in dprd
+    assert (
+        "45 hari " in dprd
+        and "badge-local" in dprd
+        and "Perwal Kota Bekasi 57/2023 Pasal 65" in dprd
+    )
     national = text(web("32.01", ["tkksd"]).get("/aturan"))
     assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in national
     assert "45 hari kerja" in national

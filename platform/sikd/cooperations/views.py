@@ -34,6 +34,7 @@ from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
 from sikd.core.i18n import partner_countries
+from sikd.core.plain import plain_basis
 from sikd.rules.loader import effective_rulebook
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
 from sikd.workflow.rulebook import Rulebook
@@ -182,6 +183,7 @@ def _refusal_text(coop: Cooperation, exc: AppError) -> tuple[str, str]:
 
 def _render_refusal(coop: Cooperation, action: str, exc: AppError, back: str):
     title, message = _refusal_text(coop, exc)
+    message = plain_basis(message)
     top = {"title": title, "message": message, "status": exc.status, "missing": exc.missing}
     values = request.form
     if back == "gubernur":
