@@ -135,6 +135,12 @@ def test_a_letter_is_generated_from_the_page_and_filed_as_the_document_asked_for
         ).status_code
         == 303
     )
+    sekjen = web("KEMENDAGRI", ["sekjen_verifier"])  # sees the case, does not write its letters
+    refused = sekjen.post(
+        f"/kerja-sama/{cid}/surat",
+        data={"csrf_token": csrf(text(sekjen.get("/beranda"))), "surat": "surat_permohonan_dprd"},
+    )
+    assert refused.status_code == 403 and "TKKSD" in text(refused)
     other = web("32.01", ["tkksd"])
     assert (
         other.post(

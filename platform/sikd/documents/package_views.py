@@ -25,7 +25,7 @@ from sikd.cooperations.actions import available_actions
 from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
 from sikd.cooperations.state import engine_state, rulebook_of, rules_of
-from sikd.core.errors import AppError
+from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.documents.letters import LETTER_KINDS
 from sikd.documents.models import Letter
@@ -137,8 +137,16 @@ def make_letter(coop_id: int):
         return not_found_page()
     code = request.form.get("surat", "")
     back = url_for("cooperation_pages.detail", coop_id=coop.id) + "#surat"
-    if code not in DAERAH_LETTERS or code not in LETTER_KINDS or not _own_uploader(coop):
-        flash("Surat ini tidak dapat Anda buat untuk kerja sama ini.", "danger")
+    if not _own_uploader(coop):
+        return render_error(
+            403,
+            "Surat daerah hanya dibuat oleh TKKSD, Perangkat Daerah, atau Kepala Daerah "
+            "pemrakarsa kerja sama ini.",
+        )
+    if code not in DAERAH_LETTERS or code not in LETTER_KINDS:
+        flash(
+            "Jenis surat itu tidak dikenal. Pilih tombol «Buat surat» pada halaman ini.", "danger"
+        )
         return redirect(back), 303
     try:
         letter = request_cooperation_letter(current_user, coop, code, _letter_context(coop, code))

@@ -1,7 +1,9 @@
 /* SIKD: small progressive enhancements (no inline script: the pages' CSP allows only this file).
    - a form with data-confirm asks before an action that cannot be undone;
-   - a sent form's buttons are disabled (no double submission), and a form sending a file shows
-     that the upload is under way. Without JavaScript every form still works. */
+   - a sent form's buttons are disabled (no double submission); a form sending a file is sent by
+     XMLHttpRequest so that a bar shows how far the upload is, and its answer replaces the page;
+   - the create wizard switches its steps in the page; a letter being made says when it is done.
+   Without JavaScript every form still works (one page load per step or upload). */
 (function () {
   "use strict";
   /* a <select data-submit-on-change> sends its form when a choice is made */
