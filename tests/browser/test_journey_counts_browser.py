@@ -44,6 +44,8 @@ class Meter:
             sent_form = request.resource_type == "xhr" and request.method == "POST"
             if request.resource_type == "document" or sent_form:
                 self._add(who, "page_loads")
+            if sent_form:
+                self.total["uploads_with_progress"] += 1
 
         page.on("request", on_request)
         page.who = who
@@ -238,6 +240,9 @@ def test_sister_city_from_the_wizard_to_the_gubernur_in_half_the_effort(person, 
     assert after["clicks"] <= BEFORE["clicks"] / 2, after
     assert after["fields"] <= BEFORE["fields"] / 2, after
     assert after["page_loads"] <= BEFORE["page_loads"] / 2, after
+    # every file went by XMLHttpRequest, its progress shown (kajian, 2 tanggapan, LoI, rencana,
+    # DPRD letter)
+    assert m.total["uploads_with_progress"] == 6, m.total
     # the Kepala Daerah only approves: no field, every click a «Setujui»
     assert m.by["kepala_daerah"]["fields"] == 0
     assert m.kd_clicks and all(text.startswith("Setujui") for text in m.kd_clicks), m.kd_clicks

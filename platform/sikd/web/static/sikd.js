@@ -46,7 +46,7 @@
       });
       if (status) form.appendChild(status);
     }, 0);
-    if (!hasFile || !window.FormData) return;
+    if (!hasFile || !window.FormData || !form.hasAttribute("data-upload-progress")) return;
     /* a file: sent by XMLHttpRequest to show how far it is; the answer replaces the page */
     event.preventDefault();
     var data;
