@@ -52,16 +52,23 @@ def open_detail(page, base: str, cid: int) -> None:
     page.get_by_role("heading", name="Tindakan yang dapat Anda ambil sekarang").wait_for()
 
 
-def upload_in_browser(page, kind: str, kinds: dict, overrides: dict | None = None) -> None:
-    """Fill the upload form of one missing document kind (its structured contents) and send."""
-    form = page.locator(f"#unggah-{kind} form")
-    values = {**fill_fields(kinds[kind], today()), **(overrides or {})}
+def _fill(form, prefix: str, values: dict) -> None:
     for name, value in values.items():
-        field = form.locator(f'[name="isi_{name}"]')
+        field = form.locator(f"{prefix}{name}")
         if field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(str(value))
         else:
             field.fill("\n".join(value) if isinstance(value, list) else str(value))
+
+
+def upload_in_browser(page, kind: str, kinds: dict, overrides: dict | None = None) -> None:
+    """Upload one missing document kind on its own (the section «Unggah dokumen terpisah»)."""
+    separate = page.locator("#unggah-terpisah")
+    if separate.count() and not separate.evaluate("d => d.open"):
+        separate.locator("summary").click()
+    form = page.locator(f"#unggah-{kind} form")
+    _fill(form, '[name="isi_', {f'{k}"]': v for k, v in fill_fields(kinds[kind], today()).items()})
+    _fill(form, '[name="isi_', {f'{k}"]': v for k, v in (overrides or {}).items()})
     form.locator('input[type="file"]').set_input_files(
         {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
@@ -70,19 +77,24 @@ def upload_in_browser(page, kind: str, kinds: dict, overrides: dict | None = Non
 
 
 def act_in_browser(page, base: str, cid: int, action: str, kinds: dict, inputs=None) -> None:
-    """As a user would: open the page, upload what the action form says is missing, fill its
-    fields, press its button, and see the confirmation."""
+    """As a user would: open the page, attach what the action form says is missing in the form
+    itself (a letter kind separately), fill its fields, press its button, see the confirmation."""
     open_detail(page, base, cid)
     form = page.locator(f"#aksi-{action}")
-    missing = [
-        href.split("#unggah-")[1]
-        for href in form.locator('a[href^="#unggah-"]').evaluate_all(
-            "els => els.map(e => e.getAttribute('href'))"
-        )
-    ]
-    for kind in missing:
-        upload_in_browser(page, kind, kinds)
+    hrefs = form.locator("[data-missing] a").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
+    for href in hrefs:
+        if href.startswith("#unggah-"):
+            upload_in_browser(page, href.removeprefix("#unggah-"), kinds)
     form = page.locator(f"#aksi-{action}")
+    for href in hrefs:
+        if href.startswith(f"#a-{action}-"):
+            kind = href.removeprefix(f"#a-{action}-")
+            _fill(form, f"#a-{action}-{kind}-", fill_fields(kinds[kind], today()))
+            form.locator(f"#a-{action}-{kind}-berkas").set_input_files(
+                {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            )
     for name, value in (inputs or {}).items():
         field = form.locator(f'[name="{name}"]')
         if field.evaluate("e => e.tagName") == "SELECT":

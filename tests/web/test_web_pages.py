@@ -146,7 +146,7 @@ def test_action_refused_for_a_missing_document_names_it_and_offers_its_upload_fo
     page = text(walikota.get(f"/kerja-sama/{cid}"))
     # before trying: the form says which document is missing and offers its upload with fields
     assert "Dokumen yang belum ada untuk tindakan ini" in page
-    assert 'href="#unggah-kajian"' in page
+    assert 'href="#a-sepakat-kajian"' in page and 'name="dok-kajian-isi_ringkasan"' in page
     for field in kinds["kajian"]["fields"]:
         assert f'name="isi_{field["name"]}"' in page
     refused = walikota.post(
