@@ -102,9 +102,10 @@ def _page_blueprints() -> list:
     from sikd.accounts import pages as _account_pages  # noqa: F401
     from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
-    from sikd.cooperations import domestic_pages, queues, views, wizard  # noqa: F401
+    from sikd.cooperations import approvals, domestic_pages, queues, views, wizard  # noqa: F401
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
+    from sikd.documents import package_views  # noqa: F401
     from sikd.documents.letterhead_views import bp as letterhead
     from sikd.documents.publication import bp as public_documents
     from sikd.documents.views import bp as documents

@@ -5,6 +5,7 @@ new-prakarsa form are kept in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,68 @@ def test_an_irreversible_action_asks_first_and_the_message_names_the_case(
         assert not page.get_by_role("button", name="Batalkan prakarsa").count()
     finally:
         context.close()
+
+
+def test_prepare_and_approve_pages_have_no_serious_accessibility_violations(
+    app, browser, live_server
+):
+    """The pages of «staff draft, the Kepala Daerah approves»: the action form carrying its
+    documents and the letter button (penjajakan), the staff's package (LoI stage), the Kepala
+    Daerah's approval screen, and the wizard's steps and summary."""
+    from sikd.core import clock
+    from sikd.rules import effective_rulebook
+    from sikd.testing.api import ApiUser
+
+    kinds = effective_rulebook("32.75").as_dict()["document_kinds"]
+    today = clock.now().date()
+
+    def api(code, role):
+        return ApiUser(app.test_client(), make_person(app, code, [role]), TEST_PASSWORD)
+
+    opd = api("32.75", "opd")
+    early = opd.post("/api/v1/cooperations", json=SISTER_CITY).get_json()["id"]
+    api("32.75", "tkksd").act(early, "lanjut_penjajakan", kinds, today)
+    body = dict(SISTER_CITY, title="Kota Kembar Bekasi – Kota Uji Aksesibilitas")
+    cid = opd.post("/api/v1/cooperations", json=body).get_json()["id"]
+    for code, role, action in (
+        ("32.75", "tkksd", "lanjut_penjajakan"),
+        ("32.75", "kepala_daerah", "sepakat"),
+        ("KEMENDAGRI", "sekjen_verifier", "beri_tanggapan"),
+        ("KEMLU", "kemlu_reviewer", "beri_tanggapan_kemlu"),
+    ):
+        api(code, role).act(cid, action, kinds, today)
+    tkksd = make_person(app, "32.75", ["tkksd"])
+    kd = make_person(app, "32.75", ["kepala_daerah"])
+    found: dict[str, list[str]] = {}
+    for name, viewport in VIEWPORTS.items():
+        context, page = _login(browser, live_server, tkksd, viewport)
+        try:
+            for path in (f"/kerja-sama/{early}", f"/kerja-sama/{cid}"):
+                page.goto(f"{live_server}{path}")
+                if problems := _serious(page):
+                    found[f"{name} tkksd {path}"] = problems
+            screenshot(page, f"ui-after-siapkan-{name}")
+            page.goto(f"{live_server}/kerja-sama/baru?jenis=KSDPL")
+            page.get_by_label("Subjenis").select_option("kota_kembar")
+            page.get_by_label("Judul kerja sama").fill("Uji langkah")
+            page.locator("#langkah-2").get_by_role("button", name=re.compile("^Lanjut")).click()
+            if problems := _serious(page):
+                found[f"{name} wizard langkah 3"] = problems
+            page.locator("#langkah-3").get_by_role("button", name=re.compile("^Lanjut")).click()
+            page.get_by_role("button", name="Lanjut: periksa ringkasan →").click()
+            page.locator("#penolakan").wait_for()
+            if problems := _serious(page):
+                found[f"{name} wizard kesalahan"] = problems
+        finally:
+            context.close()
+        if name == "desktop":  # the LoI filed by the staff: the Kepala Daerah's screen
+            api("32.75", "tkksd").upload(cid, "loi", kinds, today)
+        context, page = _login(browser, live_server, kd, viewport)
+        try:
+            page.locator(f"#paket-{cid}").wait_for()
+            if problems := _serious(page):
+                found[f"{name} kepala_daerah /beranda"] = problems
+            screenshot(page, f"ui-after-persetujuan-{name}")
+        finally:
+            context.close()
+    assert not found, found

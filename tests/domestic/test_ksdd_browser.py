@@ -23,11 +23,16 @@ def test_bogor_accepts_bekasis_offer_in_the_browser_pasal_23_24(person, live_ser
     person("32.01", ["tkksd"])
     opd = person("32.75", ["opd"])
     opd.goto(f"{live_server}/kerja-sama/baru")
-    opd.get_by_label(re.compile("^KSDD")).check()
+    opd.get_by_label(re.compile("^KSDD")).check()  # the wizard, one step a screen
+    opd.locator("#langkah-1").get_by_role("button", name=re.compile("^Lanjut")).click()
     opd.get_by_label("Subjenis").select_option("wajib")
     opd.get_by_label("Judul kerja sama").fill("Penanganan Banjir DAS Kali Bekasi")
     opd.get_by_label(re.compile("^Daerah mitra")).fill("32.01")
-    opd.get_by_label("Bentuk mitra").select_option("pemerintah_daerah")
+    assert opd.get_by_label("Bentuk mitra").input_value() == "pemerintah_daerah"  # the only one
+    assert not opd.get_by_label("Negara mitra").is_visible()  # not asked of a KSDD
+    opd.locator("#langkah-2").get_by_role("button", name=re.compile("^Lanjut")).click()
+    opd.locator("#langkah-3").get_by_role("button", name=re.compile("^Lanjut")).click()
+    opd.get_by_role("button", name="Lanjut: periksa ringkasan →").click()
     opd.get_by_role("button", name="Catat prakarsa").click()
     opd.get_by_text(re.compile(r"Prakarsa KS/32\.75/\d{4}/\d{4} tercatat")).wait_for()
     cid = int(re.search(r"/kerja-sama/(\d+)$", opd.url).group(1))

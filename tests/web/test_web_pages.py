@@ -19,7 +19,7 @@ def test_every_main_page_renders_in_indonesian_for_its_role(web, api):
         "/beranda": "Kotak Masuk",
         "/kerja-sama": "Daftar Kerja Sama",
         f"/kerja-sama/{cid}": "Tindakan yang dapat Anda ambil sekarang",
-        "/kerja-sama/baru": "Langkah 4 · Persyaratan",
+        "/kerja-sama/baru": "Langkah 1 dari 5 · Jenis kerja sama",
         "/aturan": "Aturan yang berlaku untuk Kota Bekasi",
         "/notifikasi": "Notifikasi",
     }
@@ -55,7 +55,11 @@ def test_rules_page_marks_bekasis_local_rules_apart_from_national_ones(web):
     assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in page
     # the DPRD stage is national, its 45-day (not working-day) clock is Bekasi's (Pasal 65)
     dprd = page[page.index("<td>Persetujuan DPRD") :][:900]
-    assert "45 hari " in dprd and "badge-local" in dprd and "Perwal Bekasi 57/2023 Pasal 65" in dprd
+    assert (
+        "45 hari " in dprd
+        and "badge-local" in dprd
+        and "Perwal Kota Bekasi 57/2023 Pasal 65" in dprd
+    )
     national = text(web("32.01", ["tkksd"]).get("/aturan"))
     assert "Tanggapan Menteri Dalam Negeri (koordinasi sebelum LoI)" in national
     assert "45 hari kerja" in national
@@ -117,7 +121,7 @@ def test_create_wizard_keeps_what_was_typed_and_names_the_missing_persyaratan(we
     assert 'value="Kota Kembar Bekasi – Kota Uji"' in body
     assert 'value="Pemerintah Kota Uji"' in body
     assert re.search(r'id="objek-pertukaran_budaya" value="pertukaran_budaya"\s*checked', body)
-    assert re.search(r'id="syarat-hubungan_diplomatik" value="hubungan_diplomatik"\s*checked', body)
+    assert 'id="langkah-3" data-step="3">' in body  # shown on the step it belongs to
     assert "Daftar Rencana Program 2026 butir 3" in body
     # an empty step is named with its step
     empty = opd.post("/kerja-sama/baru", data={"csrf_token": form["csrf_token"]})
@@ -142,7 +146,7 @@ def test_action_refused_for_a_missing_document_names_it_and_offers_its_upload_fo
     page = text(walikota.get(f"/kerja-sama/{cid}"))
     # before trying: the form says which document is missing and offers its upload with fields
     assert "Dokumen yang belum ada untuk tindakan ini" in page
-    assert 'href="#unggah-kajian"' in page
+    assert 'href="#a-sepakat-kajian"' in page and 'name="dok-kajian-isi_ringkasan"' in page
     for field in kinds["kajian"]["fields"]:
         assert f'name="isi_{field["name"]}"' in page
     refused = walikota.post(

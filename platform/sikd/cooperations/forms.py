@@ -86,7 +86,7 @@ def document_fields(kind: dict[str, Any], form: MultiDict) -> dict[str, Any]:
 
 @dataclass
 class CreateForm:
-    """The create wizard's five steps, read from one form."""
+    """The create wizard's steps, read from one form (every step's values travel along)."""
 
     values: MultiDict
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -113,7 +113,7 @@ def read_create_form(
 
     subtype = f.get("subtype")
     if coop_type in TYPES and subtype not in COOPERATION_SUBTYPES[coop_type]:
-        f.error("subtype", "Pilih subjenis yang sesuai dengan jenis kerja sama pada langkah 1.")
+        f.error("subtype", "Pilih subjenis yang sesuai dengan jenis kerja sama pada langkah 2.")
     if len(f.get("title").strip()) < 3:
         f.error("title", "Isi judul kerja sama (paling sedikit 3 huruf) pada langkah 2.")
     partner_code = f.get("partner_tenant_code").strip() if coop_type == "KSDD" else ""
@@ -127,7 +127,7 @@ def read_create_form(
     from sikd.web.filters import PRAKARSA_ORIGINS
 
     if origin not in {code for code, _ in PRAKARSA_ORIGINS}:
-        f.error("prakarsa_origin", "Pilih asal prakarsa pada langkah 5.")
+        f.error("prakarsa_origin", "Pilih asal prakarsa pada langkah 4.")
     cost_raw = f.get("estimated_cost").replace(".", "").replace(" ", "")
     cost = None
     if cost_raw:
@@ -138,6 +138,17 @@ def read_create_form(
     foreign = coop_type in FOREIGN_TYPES
     if foreign and not f.getlist("objek"):
         f.error("objek", "Pilih minimal satu objek kerja sama pada langkah 3.")
+    persyaratan = f.getlist("persyaratan")
+    if foreign and f.get("persyaratan_semua") == "1":
+        from sikd.workflow.rulebook import Rulebook
+
+        persyaratan = [p["code"] for p in Rulebook(rulebook).persyaratan(coop_type)]
+    elif foreign and not persyaratan:
+        f.error(
+            "persyaratan",
+            "Nyatakan pada langkah 3 bahwa semua persyaratan terpenuhi (centang pernyataannya). "
+            "Bila ada yang belum terpenuhi, kerja sama ini belum dapat diprakarsai.",
+        )
     country, problem = country_code(f.get("partner_country"))
     if foreign and problem:
         f.error("partner_country", problem)
@@ -151,7 +162,7 @@ def read_create_form(
         partner_kind=f.get("partner_kind"),
         partner_country=country if foreign else None,
         objek=f.getlist("objek") if foreign else [],
-        persyaratan=f.getlist("persyaratan") if foreign else [],
+        persyaratan=persyaratan if foreign else [],
         prakarsa_origin=origin,
         pemetaan_ref=f.get("pemetaan_ref").strip() or None,
         facts=[x for x in f.getlist("facts") if x],

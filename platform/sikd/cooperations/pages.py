@@ -14,10 +14,12 @@ from werkzeug.datastructures import MultiDict
 from sikd.cooperations.access import actor_level, get_visible
 from sikd.cooperations.actions import available_actions
 from sikd.cooperations.models import ACTIVE_STATUSES, Cooperation
+from sikd.cooperations.prefill import document_prefill
 from sikd.cooperations.queries import timeline
 from sikd.cooperations.state import rules_of
 from sikd.core import clock
 from sikd.core.errors import NotFound, render_error
+from sikd.core.plain import plain_basis
 from sikd.deadlines.models import DeadlineStatus
 from sikd.routing.services import last_direct_route
 from sikd.web.filters import sisa, tanggal
@@ -125,7 +127,8 @@ def routed_direct_notice(coop: Cooperation) -> str | None:
         return None
     return (
         f"Pengajuan ini sudah diajukan langsung ke Kementerian Dalam Negeri pada "
-        f"{tanggal(hop.acted_at)} karena tidak diteruskan dalam 5 hari ({hop.basis}). "
+        f"{tanggal(hop.acted_at)} karena tidak diteruskan dalam 5 hari "
+        f"({plain_basis(hop.basis)}). "
         "Anda tetap dapat melihat perkembangannya, tetapi tidak perlu meneruskannya lagi."
     )
 
@@ -150,7 +153,7 @@ def verifier_summary(rules: Rulebook, coop: Cooperation) -> dict[str, Any]:
         {
             "label": p.get("label", p["code"]),
             "met": p["code"] in (coop.persyaratan or ()),
-            "basis": rules.cite(p.get("basis") or ""),
+            "basis": plain_basis(rules.cite(p.get("basis") or "")),
         }
         for p in rules.data.get("persyaratan") or ()
         if coop.type in (p.get("types") or [coop.type])
@@ -209,7 +212,7 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "verifier": verifier_summary(rules, coop),
         "label": label,
         "action_label": lambda st, a: rules.action_label(coop.process, st, a),
-        "cite": rules.cite,
+        "cite": lambda text: plain_basis(rules.cite(text)),
         "events": data["events"],
         "hops": data["hops"],
         "deadlines": data["deadlines"],
@@ -229,6 +232,12 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "known_inputs": known_inputs(coop),
         "open_action": None,
         "upload_errors": {},
+        "action_doc_errors": {},
+        "prefill": document_prefill(
+            coop,
+            rules.document_kinds(),
+            {o["code"]: o.get("label", o["code"]) for o in rules.objek()},
+        ),
         "upload_values": MultiDict(),
         "upload_kind": None,
         "top_error": None,

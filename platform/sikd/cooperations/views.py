@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from sikd.cooperations import forms
 from sikd.cooperations.actions import available_actions, perform_action
+from sikd.cooperations.approvals import packages_for_approval
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import (
     PAGE_SIZE,
@@ -33,6 +34,7 @@ from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
 from sikd.core.i18n import partner_countries
+from sikd.core.plain import plain_basis
 from sikd.rules.loader import effective_rulebook
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
 from sikd.workflow.rulebook import Rulebook
@@ -50,8 +52,10 @@ def home():
     paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
     items = inbox(current_user, limit=PAGE_SIZE, offset=(paging["page"] - 1) * PAGE_SIZE)
     watch, watch_total = watched(current_user, limit=PAGE_SIZE)
+    mine = [i["cooperation"] for i in items]
     return render_template(
         "cooperations/inbox.html",
+        packages=packages_for_approval(mine),
         rows=rows_of([i["cooperation"] for i in items]),
         watch_rows=rows_of(watch),
         watch_total=watch_total,
@@ -159,6 +163,8 @@ def act(coop_id: int, action: str):
         return redirect(url_for("cooperation_pages.gubernur_queue"))
     if back == "kemlu":
         return redirect(url_for("cooperation_pages.kemlu_queue"))
+    if back == "beranda":
+        return redirect(url_for("cooperation_pages.home"))
     return redirect(url_for("cooperation_pages.detail", coop_id=coop.id))
 
 
@@ -177,6 +183,7 @@ def _refusal_text(coop: Cooperation, exc: AppError) -> tuple[str, str]:
 
 def _render_refusal(coop: Cooperation, action: str, exc: AppError, back: str):
     title, message = _refusal_text(coop, exc)
+    message = plain_basis(message)
     top = {"title": title, "message": message, "status": exc.status, "missing": exc.missing}
     values = request.form
     if back == "gubernur":

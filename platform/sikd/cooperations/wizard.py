@@ -63,20 +63,91 @@ def similar_open(data: NewCooperation) -> list[Cooperation]:
     return list(db.session.scalars(query.order_by(Cooperation.id).limit(5)))
 
 
+# The step each field is asked on; the summary (5) shows what no step owns (the service's).
+STEPS = ("Jenis", "Mitra", "Objek dan persyaratan", "Asal dan manfaat", "Ringkasan")
+STEP_OF = {
+    "type": 1,
+    "subtype": 2,
+    "title": 2,
+    "partner_name": 2,
+    "partner_kind": 2,
+    "partner_country": 2,
+    "partner_tenant_code": 2,
+    "objek": 3,
+    "persyaratan": 3,
+    "facts": 3,
+    "prakarsa_origin": 4,
+    "pemetaan_ref": 4,
+    "estimated_cost": 4,
+    "benefit_note": 4,
+}
+SUMMARY = len(STEPS)
+
+
+def _first_step_with_errors(form: forms.CreateForm) -> int | None:
+    steps = [STEP_OF.get(name, SUMMARY) for name in form.errors]
+    return min(steps) if steps else None
+
+
+def _continue_action(coop_type: str, subtype: str) -> dict[str, Any] | None:
+    """The first stage's advance the signed-in user may take at once with what the wizard
+    asked (asal prakarsa, butir pemetaan): offered as «Catat dan …» on the summary."""
+    from sikd.workflow.rulebook import Rulebook
+
+    book = Rulebook(_creator_rulebook())
+    pid = book.process_for(coop_type, subtype) if coop_type and subtype else None
+    if pid is None:
+        return None
+    stages = book.stages(pid)
+    start = book.start_of(pid)
+    first = next((st for st in stages if st["id"] == start), stages[0] if stages else None)
+    if first is None:
+        return None
+    known = {"asal_prakarsa", "rujukan_pemetaan"}
+    for action in Rulebook.actions_in(first):
+        roles = set(Rulebook.action_roles(first, action))
+        needs = {i["name"] for i in action.get("inputs") or () if i.get("required")}
+        if (
+            action.get("kind") == "advance"
+            and roles & set(current_user.roles)
+            and not action.get("requires_documents")
+            and not first.get("requires_documents")
+            and needs <= known
+        ):
+            return {"id": action["id"], "label": action.get("label", action["id"])}
+    return None
+
+
 def _create_page(
     form: forms.CreateForm,
+    step: int = 1,
     top_error: str | None = None,
     status: int = 200,
     similar: list[Cooperation] | None = None,
+    shown_errors_upto: int = 0,
 ):
     rulebook = _creator_rulebook()
     from sikd.rules.vocabulary import COOPERATION_SUBTYPES
+    from sikd.workflow.rulebook import Rulebook
 
+    # errors of steps not reached yet stay unsaid
+    form.errors = {
+        k: v for k, v in form.errors.items() if STEP_OF.get(k, SUMMARY) <= shown_errors_upto
+    }
+    t = form.get("type")
+    if t in PARTNER_KINDS and len(PARTNER_KINDS[t]) == 1 and not form.get("partner_kind"):
+        form.values["partner_kind"] = PARTNER_KINDS[t][0][0]
+    _, data = forms.read_create_form(form.values, rulebook)
     return render_template(
         "cooperations/create.html",
         f=form,
+        step=step,
+        status=status,
+        steps=STEPS,
+        step_of=STEP_OF,
         top_error=top_error,
         rulebook=rulebook,
+        persyaratan={ty: Rulebook(rulebook).persyaratan(ty) for ty in ("KSDPL", "KSDLL")},
         type_labels=TYPE_LABELS,
         subtypes={
             t: [(s, SUBTYPE_LABELS.get(s, s)) for s in subs]
@@ -88,6 +159,8 @@ def _create_page(
         countries=partner_countries(),
         similar=similar or [],
         daerah=_daerah_choices(),
+        summary=data,
+        continue_action=_continue_action(data.type, data.subtype) if step == SUMMARY else None,
     ), status
 
 
@@ -110,22 +183,50 @@ def _daerah_choices() -> list[tuple[str, str]]:
 @bp.route("/kerja-sama/baru", methods=["GET", "POST"])
 @roles_required(*CREATOR_ROLES)
 def create():
+    """One step per screen. Without JavaScript every «Lanjut» is a page load that checks the
+    step; with it (sikd.js) the steps switch in the page and the server checks them all when
+    the summary is asked for. Every value travels in the one form, so nothing is lost."""
     if not current_user.tenant.is_daerah:
         return render_error(
             403, "Hanya pemerintah daerah yang dapat memprakarsai kerja sama daerah."
         )
     if request.method == "GET":
         initial = MultiDict({"type": request.args.get("jenis", ""), "prakarsa_origin": "daerah"})
-        return _create_page(forms.CreateForm(initial))
+        return _create_page(forms.CreateForm(initial), step=2 if initial["type"] else 1)
     form, data = forms.read_create_form(request.form, _creator_rulebook())
-    if form.errors:
+    current = request.form.get("langkah", type=int) or 1
+    # a form sent whole (no step, e.g. a script or an old page) is a request to create
+    target = request.form.get("ke") or ("" if "langkah" in request.form else "catat")
+    if target not in ("catat", "catat_lanjut"):
+        goal = min(max(int(target) if target.isdigit() else current + 1, 1), SUMMARY)
+        if goal <= current:  # back: nothing is checked
+            return _create_page(form, goal)
+        wrong = _first_step_with_errors(form)
+        checked = goal - 1
+        if wrong is not None and wrong <= checked:
+            return _create_page(
+                form,
+                wrong,
+                "Ada isian yang belum lengkap pada langkah ini. Perbaiki yang ditandai merah.",
+                422,
+                shown_errors_upto=checked,
+            )
+        similar = similar_open(data) if goal == SUMMARY else []
+        return _create_page(form, goal, similar=similar)
+    wrong = _first_step_with_errors(form)
+    if wrong is not None:
         return _create_page(
-            form, "Ada isian yang belum lengkap. Perbaiki yang ditandai merah lalu kirim lagi.", 422
+            form,
+            wrong,
+            "Ada isian yang belum lengkap. Perbaiki yang ditandai merah lalu lanjutkan.",
+            422,
+            shown_errors_upto=SUMMARY,
         )
     similar = similar_open(data) if request.form.get("tetap_catat") != "1" else []
     if similar:
         return _create_page(
             form,
+            SUMMARY,
             "Sudah ada kerja sama berjalan yang mirip. Periksa dulu agar tidak tercatat dua kali.",
             409,
             similar,
@@ -137,9 +238,31 @@ def create():
         for name, messages in exc.field_errors.items():
             for message in messages:
                 form.error(name, message)
-        return _create_page(form, exc.message, exc.status if exc.status != 422 else 422)
-    flash(
-        f"Prakarsa {coop.number} tercatat: «{coop.title}». Langkah berikutnya ada di bagian «Tindakan» di bawah.",
-        "success",
-    )
+        return _create_page(
+            form,
+            _first_step_with_errors(form) or SUMMARY,
+            exc.message,
+            exc.status,
+            shown_errors_upto=SUMMARY,
+        )
+    message = f"Prakarsa {coop.number} tercatat: «{coop.title}»."
+    follow = _continue_action(data.type, data.subtype) if target == "catat_lanjut" else None
+    if follow:
+        message += _continue(coop, follow)
+    else:
+        message += " Langkah berikutnya ada di bagian «Tindakan» di bawah."
+    flash(message, "success")
     return redirect(url_for("cooperation_pages.detail", coop_id=coop.id))
+
+
+def _continue(coop: Cooperation, follow: dict[str, Any]) -> str:
+    """Take the first stage's advance right after creating (the user chose «Catat dan …»)."""
+    from sikd.cooperations.actions import perform_action
+    from sikd.cooperations.pages import known_inputs
+
+    try:
+        perform_action(current_user, coop.id, follow["id"], known_inputs(coop), coop.version)
+    except AppError as exc:
+        db.session.rollback()
+        return f" «{follow['label']}» belum tercatat: {exc.message}"
+    return f" Tindakan «{follow['label']}» juga tercatat."

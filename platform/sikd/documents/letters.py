@@ -35,6 +35,13 @@ LETTER_KINDS: dict[str, LetterKind] = {
     k.code: k
     for k in (
         LetterKind(
+            "surat_permohonan_tanggapan",
+            "Surat Permohonan Tanggapan Menteri atas Kajian",
+            "Permohonan Tanggapan atas Rencana Kerja Sama {judul}",
+            "PERWAL57 Pasal 61(2) huruf a",
+            ("mitra",),
+        ),
+        LetterKind(
             "surat_permohonan_dprd",
             "Surat Permohonan Persetujuan DPRD",
             "Permohonan Persetujuan DPRD atas Rencana Kerja Sama {judul}",

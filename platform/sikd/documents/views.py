@@ -82,6 +82,29 @@ def documents_panel(coop: Cooperation) -> dict[str, Any]:
     }
 
 
+def _store(coop: Cooperation, kind: str, fileobj, contents: dict, document_id: int | None):
+    """(version, 201, "", {}) or (None, status, message, field errors); rolled back on refusal."""
+    status, message, errors = 201, "", {}
+    try:
+        version = store_upload(
+            current_user, coop, kind, fileobj.stream, fileobj.filename, contents, document_id
+        )
+    except AppError as exc:
+        status, message, errors = exc.status, exc.message, dict(exc.field_errors)
+    except ContentsRefused as exc:
+        status, message, errors = 422, exc.message, dict(exc.errors)
+    except (UploadRefused, DocumentRefused) as exc:
+        status, message, errors = 422, exc.message, {"berkas": [exc.message]}
+    except StorageUnavailable as exc:
+        status, message = 503, str(exc)
+    except DocumentNotFound as exc:
+        status, message = 404, str(exc)
+    if status != 201:
+        db.session.rollback()
+        return None, status, message, errors
+    return version, status, message, errors
+
+
 @bp.post("/kerja-sama/<int:coop_id>/dokumen")
 @login_required
 def upload(coop_id: int):
@@ -93,33 +116,12 @@ def upload(coop_id: int):
     contents = forms.document_fields(kinds.get(kind) or {}, request.form)
     document_id = request.form.get("document_id", type=int)
     fileobj = request.files.get("berkas")
-    status, message, errors = 201, "", {}
     if fileobj is None or not fileobj.filename:
-        status, message = 422, "Pilih berkas dokumen yang akan diunggah."
+        version, status = None, 422
+        message = "Pilih berkas dokumen yang akan diunggah."
         errors = {"berkas": ["Pilih berkas (PDF, DOCX, XLSX, ODT, JPEG, atau PNG)."]}
     else:
-        try:
-            version = store_upload(
-                current_user,
-                coop,
-                kind,
-                fileobj.stream,
-                fileobj.filename,
-                contents,
-                document_id,
-            )
-        except AppError as exc:
-            status, message, errors = exc.status, exc.message, dict(exc.field_errors)
-        except ContentsRefused as exc:
-            status, message, errors = 422, exc.message, dict(exc.errors)
-        except (UploadRefused, DocumentRefused) as exc:
-            status, message, errors = 422, exc.message, {"berkas": [exc.message]}
-        except StorageUnavailable as exc:
-            status, message = 503, str(exc)
-        except DocumentNotFound as exc:
-            status, message = 404, str(exc)
-        if status != 201:
-            db.session.rollback()
+        version, status, message, errors = _store(coop, kind, fileobj, contents, document_id)
     if status != 201:
         coop = visible_or_none(coop_id)
         if coop is None:

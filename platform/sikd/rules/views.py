@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from sikd.core import clock
+from sikd.core.plain import plain_basis
 from sikd.rules.layers import effective_for
 from sikd.rules.loader import MergedRulebook
 
@@ -78,6 +79,6 @@ def rules():
         processes=processes,
         kinds=kinds,
         titles=titles,
-        basis=merged.render_basis,
+        basis=lambda text: plain_basis(merged.render_basis(text)),
         tenant=tenant,
     )

@@ -10,6 +10,7 @@ from flask import Blueprint, g
 
 from sikd.core import clock
 from sikd.core.i18n import country_name, format_tanggal, rupiah
+from sikd.core.plain import plain_basis
 from sikd.tenancy.models import TIMEZONES
 
 TYPE_LABELS = {
@@ -94,6 +95,23 @@ def humanize(code: str | None) -> str:
         return ""
     text = str(code).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def _get(obj, key: str):
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def deadline_span(amount: int | None, unit: str | None, starts: str | None) -> str:
+    """``0 hari`` from ``loi.masa_berlaku_sampai`` → ``pada tanggal «masa berlaku sampai» di
+    dokumen LoI``; ``5 hari`` from entering the stage → ``5 hari sejak tahap dimulai``."""
+    unit_text = UNIT_LABELS.get(unit or "", humanize(unit))
+    span = f"{amount} {unit_text}"
+    if not starts or starts == "entered":
+        return f"{span} sejak tahap dimulai"
+    kind, _, name = starts.partition(".")
+    kind_text = {"loi": "LoI"}.get(kind) or humanize(kind)
+    where = f"tanggal «{humanize(name).lower()}» di dokumen {kind_text}" if name else humanize(kind)
+    return f"pada {where}" if not amount else f"{span} setelah {where}"
 
 
 def _zone(tz_code: str | None) -> ZoneInfo:
@@ -206,6 +224,10 @@ def register_filters(bp: Blueprint) -> None:
         "hasil_hop": lambda c: OUTCOME_LABELS.get(c, humanize(c)) if c else "sedang ditangani",
         "tingkat": lambda c: LEVEL_LABELS.get(c, humanize(c)),
         "satuan": lambda c: UNIT_LABELS.get(c, humanize(c)),
+        "dasar": plain_basis,
+        "rentang_tenggat": lambda d: deadline_span(
+            *(_get(d, k) for k in ("amount", "unit", "starts"))
+        ),
     }
     for name, fn in filters.items():
         bp.add_app_template_filter(fn, name)

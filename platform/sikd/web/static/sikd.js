@@ -1,7 +1,9 @@
 /* SIKD: small progressive enhancements (no inline script: the pages' CSP allows only this file).
    - a form with data-confirm asks before an action that cannot be undone;
-   - a sent form's buttons are disabled (no double submission), and a form sending a file shows
-     that the upload is under way. Without JavaScript every form still works. */
+   - a sent form's buttons are disabled (no double submission); a form sending a file is sent by
+     XMLHttpRequest so that a bar shows how far the upload is, and its answer replaces the page;
+   - the create wizard switches its steps in the page; a letter being made says when it is done.
+   Without JavaScript every form still works (one page load per step or upload). */
 (function () {
   "use strict";
   /* a <select data-submit-on-change> sends its form when a choice is made */
@@ -26,23 +28,92 @@
     var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
     var hasFile = Array.prototype.some.call(
       form.querySelectorAll("input[type=file]"), function (input) { return input.files && input.files.length; });
+    var status, bar;
+    if (hasFile) {
+      status = document.createElement("p");
+      status.className = "upload-status small mt-2";
+      status.setAttribute("role", "status");
+      status.textContent = "Mengunggah berkas… Jangan tutup atau muat ulang halaman ini. ";
+      bar = document.createElement("progress");
+      bar.className = "d-block w-100 mt-1";
+      bar.setAttribute("aria-label", "Pengunggahan berkas");
+      status.appendChild(bar);
+    }
     window.setTimeout(function () {  /* after the browser has taken the form's values */
       buttons.forEach(function (button) {
         button.disabled = true;
         button.setAttribute("aria-disabled", "true");
       });
-      if (hasFile) {
-        var status = document.createElement("p");
-        status.className = "upload-status small mt-2";
-        status.setAttribute("role", "status");
-        status.textContent = "Mengunggah berkas… Jangan tutup atau muat ulang halaman ini.";
-        var bar = document.createElement("progress");
-        bar.className = "d-block w-100 mt-1";
-        bar.setAttribute("aria-label", "Pengunggahan berkas");
-        status.appendChild(bar);
-        form.appendChild(status);
-      }
+      if (status) form.appendChild(status);
     }, 0);
+    if (!hasFile || !window.FormData || !form.hasAttribute("data-upload-progress")) return;
+    /* a file: sent by XMLHttpRequest to show how far it is; the answer replaces the page */
+    event.preventDefault();
+    var data;
+    try { data = new FormData(form, event.submitter); } catch (e) { data = new FormData(form); }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
+    };
+    xhr.onload = function () {
+      var url = xhr.responseURL;
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+      if (url) window.history.replaceState(null, "", url);
+    };
+    xhr.onerror = function () {
+      status.textContent = "Pengunggahan terputus. Periksa sambungan, lalu kirim lagi: isian Anda masih ada.";
+      form.removeAttribute("data-sending");
+      buttons.forEach(function (b) { b.disabled = false; b.removeAttribute("aria-disabled"); });
+    };
+    xhr.send(data);
+  });
+  /* the create wizard: with JavaScript its steps switch in the page (the server checks them
+     all when the summary is asked for); options and parts of other jenis are hidden */
+  var wiz = document.querySelector("form[data-wizard]");
+  function byType() {
+    var c = wiz.querySelector("[name=type]:checked"), t = c ? c.value : "";
+    wiz.querySelectorAll("[data-jenis]").forEach(function (e) {
+      var on = !t || e.getAttribute("data-jenis").split(" ").indexOf(t) >= 0;
+      e.hidden = !on;
+      if (e.tagName === "OPTION") { e.disabled = !on; if (!on) e.selected = false; }
+    });
+    var kinds = wiz.querySelectorAll("#partner_kind option[data-jenis]:not([disabled])");
+    if (kinds.length === 1) kinds[0].selected = true;
+  }
+  if (wiz) {
+    wiz.addEventListener("change", function (e) { if (e.target.name === "type") byType(); });
+    wiz.addEventListener("click", function (e) {
+      var b = e.target.closest && e.target.closest("button[data-go]");
+      if (!b) return;
+      e.preventDefault();
+      var n = b.getAttribute("data-go"), cur = +wiz.querySelector("[name=langkah]").value;
+      if (b.closest("[data-step]").hidden) {  /* Enter in a field: the shown step's «Lanjut» */
+        if (cur >= 4) { wiz.requestSubmit(wiz.querySelector("button[value='5']")); return; }
+        n = String(cur + 1);
+      }
+      wiz.querySelectorAll("[data-step]").forEach(function (s) { s.hidden = s.getAttribute("data-step") !== n; });
+      wiz.querySelector("[name=langkah]").value = n;
+      var head = wiz.querySelector("[data-step='" + n + "'] legend");
+      head.tabIndex = -1;
+      head.focus();
+    });
+  }
+  /* a letter being made: ask its state until it is done (the page works without this) */
+  document.querySelectorAll("[data-letter-status]").forEach(function (item) {
+    var ask = function () {
+      fetch(item.getAttribute("data-letter-status"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (d) {
+          var out = item.querySelector(".letter-state");
+          if (d.status === "done") { out.textContent = "selesai, tersimpan sebagai dokumen"; item.setAttribute("data-done", "1"); }
+          else if (d.status === "failed") { out.textContent = d.error || "gagal dibuat"; }
+          else { window.setTimeout(ask, 1500); }
+        }, function () { window.setTimeout(ask, 4000); });
+    };
+    ask();
   });
   /* back from the browser's cache (history), a sent form can be sent again */
   window.addEventListener("pageshow", function () {
