@@ -102,12 +102,19 @@ def _page_blueprints() -> list:
     from sikd.accounts import pages as _account_pages  # noqa: F401
     from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
-    from sikd.cooperations import domestic_pages, queues, views, wizard  # noqa: F401
+    from sikd.cooperations import (  # noqa: F401
+        domestic_pages,
+        monitoring_pages,
+        queues,
+        views,
+        wizard,
+    )
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
     from sikd.documents.letterhead_views import bp as letterhead
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
+    from sikd.pemetaan.views import bp as pemetaan
     from sikd.register.public import bp as public_register
     from sikd.register.views import bp as register
     from sikd.rules import editor_views  # noqa: F401
@@ -116,7 +123,7 @@ def _page_blueprints() -> list:
 
     return [
         *(accounts, account_admin, health, web, cooperations, documents, rules, notifications),
-        *(letterhead, register, public_register),
+        *(letterhead, register, public_register, pemetaan),
     ]
 
 
