@@ -103,6 +103,7 @@ def _page_blueprints() -> list:
     from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
     from sikd.cooperations import (  # noqa: F401
+        dispute_pages,
         domestic_pages,
         monitoring_pages,
         queues,
@@ -130,6 +131,7 @@ def _page_blueprints() -> list:
 def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
+    from sikd.cooperations.dispute_api import blp as perselisihan
     from sikd.cooperations.domestic_api import blp as domestic
     from sikd.cooperations.monitoring_api import blp as pengawasan
     from sikd.cooperations.schedule_api import blp as jadwal
@@ -141,6 +143,7 @@ def _api_blueprints() -> list:
 
     return [
         *(auth, cooperations, jadwal, domestic, pengawasan, pemetaan, documents, rules),
+        perselisihan,
         *(notifications, signatures),
     ]
 
