@@ -142,6 +142,7 @@ def test_pemantauan_pages_pasal_85_88(app, client, make_user, web, cli):
     page = text(tim.get("/pemantauan-evaluasi"))
     assert "Pemantauan &amp; Evaluasi" in page or "Pemantauan & Evaluasi" in page  # menu
     assert "Menunggu laporan" in page and "15 Agustus 2027" in page  # the report's due date
+    assert "1 menunggu laporan Tim Pembinaan" in text(tim.get("/beranda"))  # the inbox links it
     assert f"/kerja-sama/{cid}#pengawasan" in page
     detail = text(tim.get(f"/kerja-sama/{cid}"))
     round_id = int(re.search(r'id="putaran-(\d+)"', detail).group(1))

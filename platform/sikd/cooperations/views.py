@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from sikd.cooperations import forms
+from sikd.cooperations import forms, monitoring, monitoring_pages
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import (
@@ -50,6 +50,14 @@ def home():
     paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
     items = inbox(current_user, limit=PAGE_SIZE, offset=(paging["page"] - 1) * PAGE_SIZE)
     watch, watch_total = watched(current_user, limit=PAGE_SIZE)
+    yearly = None
+    if current_user.tenant.is_daerah and current_user.has_role(*monitoring_pages.VIEWERS):
+        rounds = monitoring.inbox(current_user.tenant_id, list(current_user.roles))
+        yearly = {
+            "laporan": sum(1 for i in rounds if i["item"] == "laporan"),
+            "terlambat": sum(1 for i in rounds if i["late"]),
+            "tindak_lanjut": sum(1 for i in rounds if i["item"] == "tindak_lanjut"),
+        }
     return render_template(
         "cooperations/inbox.html",
         rows=rows_of([i["cooperation"] for i in items]),
@@ -58,6 +66,7 @@ def home():
         late=late,
         paging=paging,
         tenant=current_user.tenant,
+        yearly=yearly,
     )
 
 
