@@ -11,6 +11,7 @@ import pytest
 
 from sikd.rules import effective_rulebook
 from sikd.testing.running import at, people, running_ksdpl
+from sikd.testing.tenant_state import audit_actions
 
 
 def schedule(p, cid) -> list[dict]:
@@ -122,7 +123,7 @@ def test_partner_report_missing_after_six_months_is_chased_pasal_87(app, client,
 
 
 def test_term_end_reminders_then_berakhir_without_extension_pasal_78_79(
-    app, client, make_user, cli
+    app, client, make_user, cli, owner_engine, tenant
 ):
     p = people(client, make_user, "32.75")
     cid = running_ksdpl(app, p, "32.75", date(2027, 1, 15), date(2027, 12, 31))
@@ -136,6 +137,10 @@ def test_term_end_reminders_then_berakhir_without_extension_pasal_78_79(
     sweep(cli, "2028-01-01T08:00:00+07:00")
     coop = p["tkksd"].get(f"/api/v1/cooperations/{cid}").get_json()
     assert "berakhir" in coop["flags"] and coop["stage"] == "pengakhiran"
+    assert coop["status"] == "berakhir"  # terms.end_term, from the term's schedule row
+    sweep(cli, "2028-01-02T08:00:00+07:00")  # the catch-up scan finds nothing left to end
+    actions = [a for a, _ in audit_actions(owner_engine, tenant("32.75").id)]
+    assert actions.count("cooperation.term_ended") == 1
     # the ending still needs the checklist of Pasal 79 (berita acara pengakhiran)
     listing = p["kd"].actions(cid)
     tetapkan = next(a for a in listing["actions"] if a["id"] == "tetapkan_berakhir")
