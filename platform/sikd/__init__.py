@@ -102,7 +102,15 @@ def _page_blueprints() -> list:
     from sikd.accounts import pages as _account_pages  # noqa: F401
     from sikd.accounts.admin import bp as account_admin
     from sikd.accounts.views import bp as accounts
-    from sikd.cooperations import approvals, domestic_pages, queues, views, wizard  # noqa: F401
+    from sikd.cooperations import (  # noqa: F401
+        approvals,
+        dispute_pages,
+        domestic_pages,
+        monitoring_pages,
+        queues,
+        views,
+        wizard,
+    )
     from sikd.cooperations.pages import bp as cooperations
     from sikd.core.health import bp as health
     from sikd.documents import package_views  # noqa: F401
@@ -110,6 +118,7 @@ def _page_blueprints() -> list:
     from sikd.documents.publication import bp as public_documents
     from sikd.documents.views import bp as documents
     from sikd.notifications.views import bp as notifications
+    from sikd.pemetaan.views import bp as pemetaan
     from sikd.register.public import bp as public_register
     from sikd.register.views import bp as register
     from sikd.rules import editor_views  # noqa: F401
@@ -118,13 +127,14 @@ def _page_blueprints() -> list:
 
     return [
         *(accounts, account_admin, health, web, cooperations, documents, rules, notifications),
-        *(letterhead, register, public_register, public_documents),
+        *(letterhead, register, public_register, public_documents, pemetaan),
     ]
 
 
 def _api_blueprints() -> list:
     from sikd.accounts.api import blp as auth
     from sikd.cooperations.api import blp as cooperations
+    from sikd.cooperations.dispute_api import blp as perselisihan
     from sikd.cooperations.domestic_api import blp as domestic
     from sikd.cooperations.monitoring_api import blp as pengawasan
     from sikd.cooperations.schedule_api import blp as jadwal
@@ -136,6 +146,7 @@ def _api_blueprints() -> list:
 
     return [
         *(auth, cooperations, jadwal, domestic, pengawasan, pemetaan, documents, rules),
+        perselisihan,
         *(notifications, signatures),
     ]
 

@@ -2,6 +2,7 @@
 
 from sikd.accounts.models import ApiToken, User  # noqa: F401
 from sikd.audit.models import AuditEntry  # noqa: F401
+from sikd.cooperations.disputes import Dispute  # noqa: F401
 from sikd.cooperations.domestic_models import (  # noqa: F401
     CandidateScore,
     SelectionRecord,

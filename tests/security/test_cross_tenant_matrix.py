@@ -44,9 +44,10 @@ NOT_IN_MATRIX = {
 # cooperation and what hangs on it are not foreign, so they meet Bekasi's other objects only.
 # (A letter filed on the cooperation is among them: row-level security shows it to grantees; the
 # app filter, stricter, to its issuer only.)
-COOPERATION_BOUND = {"coop_id", "doc_id", "version_id", "action", "letter_id"}
+COOPERATION_BOUND = {"coop_id", "doc_id", "version_id", "action", "letter_id", "round_id"}
 SECRET_TITLE = "Rahasia Bekasi Kota Kembar Contoh"  # ASCII: JSON escapes the rest
 SECRET_FILE = "rahasia-bekasi-kajian.pdf"
+SECRET_PD = "Dinas Rahasia Bekasi"  # a Perangkat Daerah's pemetaan recommendation
 
 
 @dataclass
@@ -95,6 +96,15 @@ def world(app, client, make_user, tenant, kinds) -> World:
     token_items = tkksd.get("/api/v1/auth/tokens").get_json()["tokens"]
     notes = tkksd.get("/api/v1/notifications").get_json()["items"]
     assert notes, "the world needs a Bekasi notification"
+    cycle = tkksd.post("/api/v1/pemetaan", json={"year": today.year})
+    assert cycle.status_code == 201, cycle.get_json()
+    team = [{"nama": "Anggota Tim", "jabatan": "Kepala Bidang"}]
+    sub = opd.post(
+        f"/api/v1/pemetaan/{cycle.get_json()['id']}/rekomendasi",
+        json={"perangkat_daerah": SECRET_PD, "tim_anggota": team, "masalah": "Rahasia"},
+    )
+    assert sub.status_code == 201, sub.get_json()
+    round_id = _monitoring_round(cid)
     doc = up.get_json()
     foreign = []
     for code, role in sorted(ROLES.items()):
@@ -110,6 +120,9 @@ def world(app, client, make_user, tenant, kinds) -> World:
             "user_id": admin.id,
             "token_id": token_items[0]["id"],
             "action": actions[0]["id"] if actions else "sepakat",
+            "cycle_id": cycle.get_json()["id"],
+            "sub_id": sub.get_json()["id"],
+            "round_id": round_id,
         },
         markers=[
             SECRET_TITLE,
@@ -118,6 +131,7 @@ def world(app, client, make_user, tenant, kinds) -> World:
             letter.get_json()["nomor"],
             tkksd.user.email,
             admin.email,
+            SECRET_PD,
         ],
         note_ids=[n["id"] for n in notes],
         doc_kind="kajian",
@@ -126,6 +140,31 @@ def world(app, client, make_user, tenant, kinds) -> World:
         foreign=foreign,
         granted=_granted(cid),
     )
+
+
+def _monitoring_round(coop_id: int) -> int:
+    """A pemantauan round of the cooperation awaiting its report (the tim's page and API)."""
+    from sikd.cooperations.models import Cooperation
+    from sikd.cooperations.rounds import MonitoringRound
+    from sikd.core.extensions import db
+    from sikd.tenancy.scope import system_scope
+
+    with system_scope():
+        coop = db.session.get(Cooperation, coop_id)
+        rnd = MonitoringRound(
+            tenant_id=coop.tenant_id,
+            cooperation_id=coop_id,
+            kind="pemantauan",
+            reason="diperlukan",
+            scheduled_on=clock.now().date(),
+            due_on=clock.now().date(),
+            status="open",
+            opened_at=clock.now(),
+            report={"alasan": "pemantauan rahasia"},
+        )
+        db.session.add(rnd)
+        db.session.commit()
+        return rnd.id
 
 
 def _granted(coop_id: int) -> set[int]:

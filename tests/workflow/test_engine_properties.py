@@ -33,7 +33,7 @@ from sikd.workflow import (
     start,
 )
 
-FACTS = ("membebani_masyarakat", "belum_dianggarkan")
+FACTS = ("membebani_masyarakat", "belum_dianggarkan", "mitra_nonprofit")
 NATIONAL = Path(__file__).resolve().parents[2] / "tenants" / "rules" / "national.yaml"
 
 

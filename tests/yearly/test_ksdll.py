@@ -102,3 +102,44 @@ def test_a_variant_never_loosens_a_national_rule_without_its_own_words(rules, ch
     errors = bekasi_dprd(rules, change)
     assert errors and errors[0].path.endswith("persetujuan_dprd.when")
     assert "dilonggarkan" in errors[0].reason
+
+
+def test_ksdll_nonprofit_needs_izin_and_signed_annual_plan_perwal_pasal_76():
+    """Perwal Bekasi 57/2023 Pasal 74(1) huruf b, 76(2)-(3): a KSDLL with a lembaga nonprofit
+    berbadan hukum di luar negeri needs the partner's Izin Prinsip and Izin Operasional and the
+    signed rencana kerja tahunan before the Rencana goes on; the documents are required by the
+    stage (the engine's document requirement), for that partner only."""
+    from sikd.cooperations.partners import initial_facts
+    from sikd.testing.engine import actor, fill
+    from sikd.workflow import available_actions, decide
+    from sikd.workflow.types import Refusal
+
+    facts = initial_facts("KSDLL", "melalui_kemendagri", [], "lembaga_nonprofit")
+    assert facts == ["mitra_nonprofit"]
+    assert initial_facts("KSDLL", "melalui_kemendagri", [], "organisasi_internasional") == []
+    assert initial_facts("KSDPL", "daerah", [], "lembaga_nonprofit") == []
+
+    rb = effective_rulebook("32.75").as_dict()
+    state = begin(rb, "KSDLL", "penerusan", "kota", facts)
+    for action in TO_DPRD:
+        state, _ = take(rb, state, action)
+    assert state.stage == "kelengkapan_nonprofit"
+    who = actor("own")
+    info = next(a for a in available_actions(rb, state, who) if a.id == "nonprofit_lengkap")
+    assert set(info.missing_documents) == {
+        "izin_lembaga_nonprofit",
+        "rencana_kerja_tahunan_nonprofit",
+    }
+    refused = decide(
+        rb, state, "nonprofit_lengkap", who, fill(info), expected_version=state.version
+    )
+    assert isinstance(refused, Refusal) and "Pasal 76" in str(refused.basis or refused.message)
+    state, _ = take(rb, state, "nonprofit_lengkap")
+    assert state.stage == "penyampaian_rencana"  # DPRD passed over for penerusan (Pasal 64(1))
+    # another KSDLL partner, or a daerah on national rules: no such stage
+    assert after_telaah("32.75", "lainnya") == "persetujuan_dprd"
+    national = effective_rulebook("33.72").as_dict()
+    state = begin(national, "KSDLL", "penerusan", "kota", facts)
+    for action in TO_DPRD:
+        state, _ = take(national, state, action)
+    assert state.stage == "persetujuan_dprd"

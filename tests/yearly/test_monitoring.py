@@ -199,3 +199,28 @@ def test_pemantauan_when_needed_pasal_85_ayat_3(app, client, make_user, alasan, 
         assert [i["kind"] for i in inbox(p["tim"])] == ["pemantauan"]
     else:
         assert open_rows(p["tim"], cid, "pemantauan") == ["2027-07-15"]
+
+
+def test_national_rules_pemantauan_only_when_needed_pmdn23_pasal_10_huruf_d(
+    app, client, make_user, cli
+):
+    """Surakarta (national rules): Permendagri 23/2009 Pasal 10 huruf d angka 1 asks for
+    monitoring and evaluation without an interval, so nothing is scheduled 6 months after signing
+    (that is Perwal Bekasi Pasal 85(3)); the tim opens a round when needed, and its report arms
+    no evaluasi by itself."""
+    p = people(client, make_user, "33.72")
+    kinds = effective_rulebook("33.72").as_dict()["document_kinds"]
+    cid = running_ksdpl(app, p, "33.72", SIGNED, ENDS)
+    rows = {r["jadwal"] for r in schedule(p["tim"], cid)}
+    assert not rows & {"pemantauan", "evaluasi", "laporan_mitra"}, rows
+    at(app, date(2027, 7, 16), p)
+    sweep(cli, "2027-07-16T08:00:00+07:00")
+    assert inbox(p["tim"]) == []
+    body = {"kind": "pemantauan", "alasan": "Kegiatan tahun pertama perlu dipantau"}
+    opened = p["tim"].post(f"/api/v1/cooperations/{cid}/pengawasan", json=body)
+    assert opened.status_code == 201, opened.get_json()
+    refused = report(p["tim"], opened.get_json()["id"]).get_json()
+    assert refused["missing"] == ["laporan_pemantauan"]  # no partner report asked nationally
+    upload(p["tim"], cid, "laporan_pemantauan", kinds, date(2027, 7, 16))
+    assert report(p["tim"], opened.get_json()["id"]).status_code == 200
+    assert open_rows(p["tim"], cid, "evaluasi") == []

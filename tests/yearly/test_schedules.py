@@ -11,6 +11,7 @@ import pytest
 
 from sikd.rules import effective_rulebook
 from sikd.testing.running import at, people, running_ksdpl
+from sikd.testing.tenant_state import audit_actions
 
 
 def schedule(p, cid) -> list[dict]:
@@ -39,8 +40,11 @@ def test_shipped_jadwal_of_every_daerah(code):
     annual = jadwal["laporan_tahunan"]
     assert (annual["anchor"], annual["amount"], annual["unit"]) == ("awal_tahun", 6, "hari")
     assert annual["every"] == {"amount": 1, "unit": "tahun"} and "Pasal 80(2)" in annual["basis"]
-    assert jadwal["laporan_mitra"]["every"] == {"amount": 6, "unit": "bulan"}
-    assert "Pasal 87(1)" in jadwal["laporan_mitra"]["basis"]
+    if code == "32.75":  # Perwal Bekasi Pasal 87(1), Bekasi's own (its variant's jadwal)
+        assert jadwal["laporan_mitra"]["every"] == {"amount": 6, "unit": "bulan"}
+        assert "Pasal 87(1)" in jadwal["laporan_mitra"]["basis"]
+    else:  # no national rule asks the partner for a half-yearly report
+        assert "laporan_mitra" not in jadwal
     assert jadwal["permohonan_perpanjangan"]["before"] is True  # Pasal 78(3): 6 bulan sebelum
 
 
@@ -119,7 +123,7 @@ def test_partner_report_missing_after_six_months_is_chased_pasal_87(app, client,
 
 
 def test_term_end_reminders_then_berakhir_without_extension_pasal_78_79(
-    app, client, make_user, cli
+    app, client, make_user, cli, owner_engine, tenant
 ):
     p = people(client, make_user, "32.75")
     cid = running_ksdpl(app, p, "32.75", date(2027, 1, 15), date(2027, 12, 31))
@@ -133,6 +137,10 @@ def test_term_end_reminders_then_berakhir_without_extension_pasal_78_79(
     sweep(cli, "2028-01-01T08:00:00+07:00")
     coop = p["tkksd"].get(f"/api/v1/cooperations/{cid}").get_json()
     assert "berakhir" in coop["flags"] and coop["stage"] == "pengakhiran"
+    assert coop["status"] == "berakhir"  # terms.end_term, from the term's schedule row
+    sweep(cli, "2028-01-02T08:00:00+07:00")  # the catch-up scan finds nothing left to end
+    actions = [a for a, _ in audit_actions(owner_engine, tenant("32.75").id)]
+    assert actions.count("cooperation.term_ended") == 1
     # the ending still needs the checklist of Pasal 79 (berita acara pengakhiran)
     listing = p["kd"].actions(cid)
     tetapkan = next(a for a in listing["actions"] if a["id"] == "tetapkan_berakhir")

@@ -79,7 +79,7 @@ def create_cooperation(user: User, data: NewCooperation) -> Cooperation:
         if partner is not None:
             data.partner_name = data.partner_name or f"Pemerintah {partner.name}"
         check_new(rules, data)
-        data.facts = initial_facts(data.type, data.prakarsa_origin, data.facts)
+        data.facts = initial_facts(data.type, data.prakarsa_origin, data.facts, data.partner_kind)
         item = pemetaan.reference_for(
             tenant.id,
             data.type,

@@ -108,7 +108,7 @@ def round_due(row: Deadline, coop: Cooperation, now: datetime) -> None:
 def arm_next(coop: Cooperation, kind: str, after: date, now: datetime) -> Deadline | None:
     """The next schedule of ``kind``, 6 months (the rulebook's span) after ``after``."""
     j = schedules.jadwal_of(coop).get(kind)
-    if not j:
+    if not j or j["anchor"] == "diperlukan":  # no rhythm: opened only when needed
         return None
     due = add_span(after, j["amount"], j["unit"])
     return schedules.open_row(coop, kind, j, due, due.isoformat(), now)

@@ -114,11 +114,20 @@ def attach_partner(coop: Cooperation, partner: Tenant | None) -> None:
         coop.partner_tenant = partner
 
 
-def initial_facts(coop_type: str, prakarsa_origin: str, facts: list[str]) -> list[str]:
-    """A KSDD offered by another daerah (Pasal 35(3)) starts at the receiving of its offer."""
+NONPROFIT = "mitra_nonprofit"
+
+
+def initial_facts(
+    coop_type: str, prakarsa_origin: str, facts: list[str], partner_kind: str = ""
+) -> list[str]:
+    """A KSDD offered by another daerah (Pasal 35(3)) starts at the receiving of its offer; a
+    KSDLL with a lembaga nonprofit berbadan hukum di luar negeri (Perwal Bekasi 57/2023 Pasal
+    74(1) huruf b) carries ``mitra_nonprofit``, which the rules may ask more of (Pasal 76(2))."""
     out = list(dict.fromkeys(facts))
     if coop_type == "KSDD" and prakarsa_origin == "mitra" and "prakarsa_mitra" not in out:
         out.append("prakarsa_mitra")
+    if coop_type == "KSDLL" and partner_kind == "lembaga_nonprofit" and NONPROFIT not in out:
+        out.append(NONPROFIT)
     return out
 
 

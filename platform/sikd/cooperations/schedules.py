@@ -73,7 +73,7 @@ def _first_due(
 ) -> tuple[date, str] | None:
     """(due date, period label) of the first period, or None when its anchor is not known."""
     anchor = j["anchor"]
-    if anchor == "laporan_pengawasan":  # armed by a report (cooperations.monitoring)
+    if anchor in ("laporan_pengawasan", "diperlukan"):  # armed by a report, or never by itself
         return None
     if anchor == "akhir_jangka_waktu":
         if coop.term_end is None:

@@ -20,7 +20,7 @@ from sikd.cooperations.notices import notify_reminder
 from sikd.cooperations.rollup import refresh_rollup
 from sikd.cooperations.state import engine_state, rulebook_of, rules_of
 from sikd.cooperations.summary import refresh_summary
-from sikd.cooperations.terms import end_terms
+from sikd.cooperations.terms import end_term, end_terms
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import format_tanggal
@@ -73,7 +73,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
         pemetaan.remind_next_cycles(now)
         refresh_rollup(now)
         db.session.commit()
-    result.ended = end_terms(now)
+    result.ended += end_terms(now)  # those without a term schedule row (terms.end_term)
     return result
 
 
@@ -238,6 +238,8 @@ def _term_ends(row: Deadline, coop: Cooperation, now: datetime, result) -> None:
         f"ended:{row.id}",
     )
     result.fired.append(f"{coop.number}:{row.jadwal}:berakhir")
+    if end_term(coop, now):  # the one ending of a term: status, audit, both daerah told
+        result.ended.append(coop.number)
 
 
 def _remind_schedule(row: Deadline, coop: Cooperation | None, cal, now: datetime, result) -> None:

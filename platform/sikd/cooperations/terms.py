@@ -8,6 +8,12 @@
 * At the end date, a cooperation of any type still running becomes ``berakhir``: the stage stays
   where it is so the pengakhiran with its asset/obligation checklist (Permendagri 23/2009 Pasal
   6(d)4, 10(d)4) can still be recorded; ``selesai`` follows from there.
+
+The end has one path, :func:`end_term`. The rulebook's ``akhir_jangka_waktu`` schedule row is its
+trigger (``cooperations.sweep`` fires it at the end of the term day, starts the pengakhiran and
+then calls :func:`end_term` in the same transaction); :func:`end_terms`, at the end of every
+sweep, only catches the running cooperations that have no such row (a rulebook pinned before the
+schedules, a register import) and is a no-op for every one the row already ended.
 """
 
 from __future__ import annotations
@@ -63,12 +69,24 @@ def end_terms(now: datetime) -> list[str]:
             .with_for_update(of=Cooperation, skip_locked=True)
         ).all()
         for coop in rows:
-            if coop.term_end >= _today(coop, now):
-                continue
-            _end(coop, now)
-            ended.append(coop.number)
+            if end_term(coop, now):
+                ended.append(coop.number)
         db.session.commit()
     return ended
+
+
+def end_term(coop: Cooperation, now: datetime) -> bool:
+    """End the term of a running cooperation whose end date is before today (its local date):
+    ``berakhir``, audited on both chains, told to the owner and the partner daerah. False when
+    there is nothing to end (already ended, extended, or not yet due)."""
+    if (
+        coop.status != CooperationStatus.BERJALAN
+        or coop.term_end is None
+        or coop.term_end >= _today(coop, now)
+    ):
+        return False
+    _end(coop, now)
+    return True
 
 
 def _end(coop: Cooperation, now: datetime) -> None:

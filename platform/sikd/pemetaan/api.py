@@ -87,6 +87,22 @@ class InForce(Schema):
     berlaku = fields.Nested(CycleOut, allow_none=True)
 
 
+def own_first(view):
+    """The daerah's own cycle or recommendation is found before the body is read, so another
+    daerah's (or a missing) one is a 404 whatever was sent."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if "cycle_id" in kwargs:
+            services.get_cycle(current_user, kwargs["cycle_id"])
+        if "sub_id" in kwargs:
+            services.get_submission(current_user, kwargs["sub_id"])
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def sub_out(s: PemetaanSubmission) -> dict:
     return {
         "id": s.id,
@@ -135,7 +151,7 @@ class Cycles(MethodView):
 
 @blp.route("/pemetaan/<int:cycle_id>")
 class Cycle(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.response(200, CycleOut)
     @documented_errors(blp, 401, 404)
@@ -145,7 +161,7 @@ class Cycle(MethodView):
 
 @blp.route("/pemetaan/<int:cycle_id>/rekomendasi")
 class Submissions(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.arguments(PemetaanSubmissionArgs)
     @blp.response(201, SubmissionOut)
@@ -161,7 +177,7 @@ class Submissions(MethodView):
 
 @blp.route("/pemetaan/rekomendasi/<int:sub_id>")
 class Submission(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.arguments(PemetaanSubmissionArgs)
     @blp.response(200, SubmissionOut)
@@ -177,7 +193,7 @@ class Submission(MethodView):
 
 @blp.route("/pemetaan/rekomendasi/<int:sub_id>/periksa")
 class Check(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.arguments(PemetaanCheckArgs)
     @blp.response(200, SubmissionOut)
@@ -193,7 +209,7 @@ class Check(MethodView):
 
 @blp.route("/pemetaan/<int:cycle_id>/pleno")
 class Pleno(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.arguments(PemetaanPlenoArgs)
     @blp.response(200, CycleOut)
@@ -209,7 +225,7 @@ class Pleno(MethodView):
 
 @blp.route("/pemetaan/<int:cycle_id>/keputusan")
 class Decree(MethodView):
-    decorators = [api_login_required]
+    decorators = [own_first, api_login_required]
 
     @blp.arguments(PemetaanDecreeArgs, location="form")
     @blp.response(200, CycleOut)

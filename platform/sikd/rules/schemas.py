@@ -235,8 +235,15 @@ class ProcessSchema(Base):
     locked = mf.Boolean()
 
 
-# laporan_pengawasan: armed when the previous round of pemantauan/evaluasi is reported
-JADWAL_ANCHORS = ("penandatanganan", "akhir_jangka_waktu", "awal_tahun", "laporan_pengawasan")
+# laporan_pengawasan: armed when the previous round of pemantauan/evaluasi is reported;
+# diperlukan: no rhythm at all, a round is opened only "pada saat diperlukan"
+JADWAL_ANCHORS = (
+    "penandatanganan",
+    "akhir_jangka_waktu",
+    "awal_tahun",
+    "laporan_pengawasan",
+    "diperlukan",
+)
 JADWAL_EXPIRIES = ("terlambat", "berakhir", "pengawasan")
 COOPERATION_TYPES = tuple(COOPERATION_SUBTYPES)
 
@@ -372,6 +379,43 @@ class ProcessPatchSchema(Base):
     terminals_add = mf.Dict(keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(TerminalSchema))
 
 
+class PengawasanPatchSchema(Base):
+    """A variant's additions to a round (tighten only; see rules.jadwal_policy). The keys of
+    :class:`PengawasanSchema` are accepted for a schedule the variant adds."""
+
+    report_within = mf.Nested(SpanSchema)
+    documents = idents()
+    optional_documents = idents()
+    one_of = idents()
+    next = ident(False)
+    tindak_lanjut = mf.Dict(
+        keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(TindakLanjutSchema)
+    )
+    documents_add = idents()
+    optional_documents_add = idents()
+
+
+class JadwalPatchSchema(Base):
+    """A variant's ``jadwal`` entry: a patch of a schedule above it (FORMAT.md), or a whole new
+    schedule (every key of :class:`JadwalSchema`)."""
+
+    label = text(False, NONEMPTY)
+    basis = text()
+    types = mf.List(mf.String(validate=one_of(COOPERATION_TYPES)))
+    types_add = mf.List(mf.String(validate=one_of(COOPERATION_TYPES)))
+    anchor = mf.String(validate=one_of(JADWAL_ANCHORS))
+    amount = mf.Integer(strict=True, validate=NONNEG)
+    unit = mf.String(validate=one_of(UNITS))
+    before = mf.Boolean()
+    every = mf.Nested(SpanSchema)
+    on_expiry = mf.String(validate=one_of(JADWAL_EXPIRIES))
+    fulfilled_by = mf.Nested(FulfilledBySchema)
+    pengawasan = mf.Nested(PengawasanPatchSchema)
+    roles = mf.List(mf.String(), validate=NONEMPTY)
+    reminders = mf.List(mf.Nested(ReminderSchema))
+    reminders_add = mf.List(mf.Nested(ReminderSchema))
+
+
 class VariantSchema(Base):
     id = text(True, NONEMPTY)
     extends = text(True, NONEMPTY)
@@ -385,6 +429,10 @@ class VariantSchema(Base):
         keys=mf.String(validate=IDENT_CHECK), values=mf.Nested(DocumentKindPatchSchema)
     )
     processes = mf.Dict(keys=mf.String(), values=mf.Nested(ProcessPatchSchema))
+    jadwal = mf.Dict(
+        keys=mf.String(validate=IDENT_CHECK),
+        values=mf.Nested(JadwalPatchSchema, allow_none=True),
+    )
 
 
 def _flatten(messages: Any, path: str, out: list[tuple[str, str]]) -> None:

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .jadwal_policy import apply_jadwal, jadwal_policy
 from .meaning import deadlines_of, validate_rulebook
 from .merged import Change, MergedRulebook
 from .policy import order_preserved, policy_errors
@@ -36,6 +37,7 @@ def merge_variant(
             )
         )
     errors.extend(policy_errors(base, variant, file))
+    jadwal_policy(base, variant, lambda path, reason: errors.append(RuleError(file, path, reason)))
     if errors:
         return base, errors
     merged = _apply(base, variant, file)
@@ -77,6 +79,7 @@ def _apply(base: MergedRulebook, v: dict[str, Any], file: str) -> MergedRulebook
         _apply_document_kind(data["document_kinds"], kind, patch, note)
     for pid, ppatch in (v.get("processes") or {}).items():
         _apply_process(data["processes"][pid], pid, ppatch, note)
+    apply_jadwal(data, v, note)
     return m
 
 

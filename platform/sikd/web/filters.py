@@ -126,10 +126,16 @@ def viewer_tz() -> str:
     return "WIB"
 
 
-def tanggal(value: date | datetime | None, tz_code: str | None = None) -> str:
-    """``22 November 2026``; an instant is first put into the viewer's (or given) timezone."""
-    if value is None:
+def tanggal(value: date | datetime | str | None, tz_code: str | None = None) -> str:
+    """``22 November 2026``; an instant is first put into the viewer's (or given) timezone;
+    an ISO date (or instant) string as the API schemas carry it is read first."""
+    if value is None or value == "":
         return "-"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         value = value.astimezone(_zone(tz_code or viewer_tz()))
     return format_tanggal(value)

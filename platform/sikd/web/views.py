@@ -28,6 +28,12 @@ def _navigation() -> dict[str, Any]:
     ]
     if current_user.tenant.is_daerah and current_user.has_role(*CREATOR_ROLES):
         items.append(("cooperation_pages.create", "Prakarsa Baru"))
+    if current_user.tenant.is_daerah and current_user.has_role("opd", "tkksd", "kepala_daerah"):
+        items.append(("pemetaan_pages.cycles", "Pemetaan"))
+    if current_user.tenant.is_daerah and current_user.has_role(
+        "tim_pengawasan", "tkksd", "kepala_daerah"
+    ):
+        items.append(("cooperation_pages.monitoring_inbox", "Pemantauan & Evaluasi"))
     if current_user.has_role("gubernur_verifier"):
         items.append(("cooperation_pages.gubernur_queue", "Antrean Gubernur"))
     if current_user.has_role(*NATIONAL_ROLES):
