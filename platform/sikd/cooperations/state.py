@@ -46,6 +46,25 @@ def rulebook_of(coop: Cooperation) -> dict[str, Any]:
     return data
 
 
+def preload_rulebooks(version_ids: Iterable[int]) -> None:
+    """Decode the rulebooks of these versions not decoded yet, read in one query (at most half
+    of what the cache holds, so the caller's next rows find theirs still there)."""
+    ids = list(dict.fromkeys(version_ids))[: _DECODED_MAX // 2]
+    with _DECODED_LOCK:
+        known = list(_DECODED)
+    rows = db.session.execute(
+        select(RulebookVersion.content_hash, RulebookVersion.rulebook).where(
+            RulebookVersion.id.in_(ids), RulebookVersion.content_hash.not_in(known)
+        )
+    )
+    with _DECODED_LOCK:
+        for key, data in rows:
+            _DECODED[key] = data
+            _DECODED.move_to_end(key)
+        while len(_DECODED) > _DECODED_MAX:
+            _DECODED.popitem(last=False)
+
+
 def preload_rulebook_versions(coops: Iterable[Cooperation]) -> None:
     """The pinned versions of a list in one query (their hashes; the JSON stays deferred),
     attached to each cooperation (the identity map alone holds them only weakly)."""

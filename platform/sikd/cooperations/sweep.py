@@ -21,7 +21,13 @@ from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
 from sikd.cooperations.rollup import refresh_rollup
-from sikd.cooperations.state import TRANSACTION_DOCUMENTS, engine_state, rulebook_of, rules_of
+from sikd.cooperations.state import (
+    TRANSACTION_DOCUMENTS,
+    engine_state,
+    preload_rulebooks,
+    rulebook_of,
+    rules_of,
+)
 from sikd.cooperations.summary import refresh_summary
 from sikd.cooperations.terms import end_terms
 from sikd.core import clock
@@ -66,15 +72,18 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
         with _batch_session() as session:
             while True:
                 candidates = due_candidates(now, batch, after)
-                if candidates:
-                    _load_references(candidates)
+                pinned = _load_references(candidates) if candidates else {}
                 db.session.commit()
                 if not candidates:
                     break
                 # a batch by owner: consecutive transitions share the owner's decoded rulebook
-                for deadline_id, _, tenant_id in sorted(
-                    candidates, key=lambda c: (c[2], c[1], c[0])
-                ):
+                ordered = sorted(candidates, key=lambda c: (c[2], c[1], c[0]))
+                decoded: set[int] = set()
+                for i, (deadline_id, _, tenant_id) in enumerate(ordered):
+                    version = pinned.get(deadline_id)
+                    if version is not None and version not in decoded:  # the next owners'
+                        decoded = _next_versions(ordered[i:], pinned)
+                        preload_rulebooks(decoded)
                     # the owner's scope from the start: the transaction sets it once
                     with tenant_scope(tenant_id):
                         _fire_one(deadline_id, now, result)
@@ -128,20 +137,38 @@ def _forget_documents(session: Session) -> None:
 
 
 _HELD_ROWS = "sikd_sweep_reference_rows"
+PRELOAD_AT_ONCE = 32  # rulebooks decoded at once (half the decoded cache)
 
 
-def _load_references(candidates: list[tuple[int, datetime, int]]) -> None:
+def _load_references(candidates: list[tuple[int, datetime, int]]) -> dict[int, int]:
     """Every tenant (a few hundred rows) and the rulebook versions (without their JSON) the
-    batch's cooperations pinned, in two queries; held for the batch, so the transitions find
-    them in the identity map (owners, parents, holders, rulebooks) instead of reading each."""
-    pinned = (
-        select(Cooperation.rulebook_version_id)
-        .join(Deadline, Deadline.cooperation_id == Cooperation.id)
-        .where(Deadline.id.in_([c[0] for c in candidates]))
+    batch's cooperations pinned, in three queries; held for the batch, so the transitions find
+    them in the identity map (owners, parents, holders, rulebooks) instead of reading each.
+    Returns the pinned version of each deadline's cooperation."""
+    pinned = dict(
+        db.session.execute(
+            select(Deadline.id, Cooperation.rulebook_version_id)
+            .join(Cooperation, Cooperation.id == Deadline.cooperation_id)
+            .where(Deadline.id.in_([c[0] for c in candidates]))
+        ).all()
     )
     rows: list = list(db.session.scalars(select(Tenant)))
-    rows += db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(pinned)))
+    versions = set(pinned.values())
+    rows += db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(versions)))
     db.session.info[_HELD_ROWS] = rows
+    return pinned
+
+
+def _next_versions(ordered: list[tuple[int, datetime, int]], pinned: dict[int, int]) -> set[int]:
+    """The distinct pinned versions of the next rows (as many as are decoded at once)."""
+    out: set[int] = set()
+    for deadline_id, _, _ in ordered:
+        version = pinned.get(deadline_id)
+        if version is not None and version not in out:
+            if len(out) == PRELOAD_AT_ONCE:
+                break
+            out.add(version)
+    return out
 
 
 def _fire_one(deadline_id: int, now: datetime, result: SweepResult) -> None:
