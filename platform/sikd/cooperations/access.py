@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, or_, select
 
 from sikd.accounts.models import User
 from sikd.cooperations.models import Cooperation, CooperationAccess
+from sikd.cooperations.state import rulebook_of
 from sikd.core.errors import NotFound
 from sikd.core.extensions import db
 from sikd.tenancy.models import KEMENDAGRI, KEMLU, Tenant
@@ -26,7 +27,7 @@ NOT_VISIBLE = "Kerja sama tidak ditemukan atau tidak dapat Anda lihat."
 
 
 def _stage_level(coop: Cooperation) -> str:
-    return Rulebook(coop.rulebook_version.rulebook).level_of(coop.process, coop.stage)
+    return Rulebook(rulebook_of(coop)).level_of(coop.process, coop.stage)  # decoded once
 
 
 def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:

@@ -8,7 +8,7 @@ from sikd.cooperations.models import Cooperation
 from sikd.cooperations.summary import acting_roles
 from sikd.core.i18n import format_tanggal
 from sikd.deadlines.models import Deadline
-from sikd.notifications.services import add_notification
+from sikd.notifications.services import add_notification, add_notifications
 from sikd.routing.services import holder_tenant
 from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import Decision
@@ -43,12 +43,15 @@ def notify_decision(
     if decision.expiry == "route_direct":
         levels |= {"own", "provinsi", "kemendagri"}
     title, body = _texts(coop, decision, rules.label_of(coop.process, decision.to_stage))
+    specs = []
     for level in sorted(levels):
         tenant = holder_tenant(level, coop.tenant, coop.partner_tenant)
         if tenant is None or (level == "provinsi" and not coop.tenant.is_kabkota):
             continue
         roles = acting_roles(rules, coop, decision.to_stage) if level == landing_level else []
-        add_notification(tenant.id, coop, "stage_changed", title, body, roles, now)
+        specs.append((tenant.id, "stage_changed", title, body, roles, None))
+    if specs:
+        add_notifications(coop, specs, now)
 
 
 def notify_reminder(

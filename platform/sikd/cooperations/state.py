@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sikd.cooperations.models import Cooperation
@@ -45,6 +46,25 @@ def rulebook_of(coop: Cooperation) -> dict[str, Any]:
     return data
 
 
+def preload_rulebooks(version_ids: Iterable[int]) -> None:
+    """Decode the rulebooks of these versions not decoded yet, read in one query (at most half
+    of what the cache holds, so the caller's next rows find theirs still there)."""
+    ids = list(dict.fromkeys(version_ids))[: _DECODED_MAX // 2]
+    with _DECODED_LOCK:
+        known = list(_DECODED)
+    rows = db.session.execute(
+        select(RulebookVersion.content_hash, RulebookVersion.rulebook).where(
+            RulebookVersion.id.in_(ids), RulebookVersion.content_hash.not_in(known)
+        )
+    )
+    with _DECODED_LOCK:
+        for key, data in rows:
+            _DECODED[key] = data
+            _DECODED.move_to_end(key)
+        while len(_DECODED) > _DECODED_MAX:
+            _DECODED.popitem(last=False)
+
+
 def preload_rulebook_versions(coops: Iterable[Cooperation]) -> None:
     """The pinned versions of a list in one query (their hashes; the JSON stays deferred),
     attached to each cooperation (the identity map alone holds them only weakly)."""
@@ -64,10 +84,35 @@ def rules_of(coop: Cooperation) -> Rulebook:
     return Rulebook(rulebook_of(coop))
 
 
+# session.info key: while a dict is there (the sweep's transitions, which upload nothing), the
+# documents read once in a transaction are reused by the other readers in that transaction.
+TRANSACTION_DOCUMENTS = "sikd_documents_this_transaction"
+
+
 def current_documents(coop: Cooperation) -> list[Any]:
-    """The documents that count now, read afresh (an upload earlier in the transaction shows)."""
-    db.session.expire(coop, ["current_documents"])
-    return list(coop.current_documents)
+    """The documents that count now, read afresh (an upload earlier in the transaction shows),
+    with their current versions in the same query."""
+    cache = db.session.info.get(TRANSACTION_DOCUMENTS)
+    if cache is not None and coop.id in cache:
+        return cache[coop.id]
+    document = Cooperation.current_documents.property.mapper.class_  # documents own the model
+    docs = list(
+        db.session.scalars(
+            select(document)
+            .where(
+                document.tenant_id == coop.tenant_id,
+                document.cooperation_id == coop.id,
+                document.superseded.is_(False),
+                document.current_version_id.is_not(None),
+            )
+            .options(joinedload(document.current_version))
+            .order_by(document.id)
+        ).unique()
+    )
+    set_committed_value(coop, "current_documents", docs)
+    if cache is not None:
+        cache[coop.id] = docs
+    return docs
 
 
 def current_versions(coop: Cooperation) -> list[tuple[str, Any, dict[str, Any]]]:

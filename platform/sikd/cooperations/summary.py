@@ -50,12 +50,9 @@ def waiting_sides(rules: Rulebook, coop: Cooperation) -> list[str]:
 
 def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
     """Recompute the row's derived facts from the rulebook, the open deadlines of the current
-    stage and the open hop (one statement; the caller's flush writes them)."""
+    stage and the open hop (one statement; the caller's flush or commit writes them)."""
     running = coop.status == CooperationStatus.BERJALAN
-    coop.stage_label = rules.label_of(coop.process, coop.stage)[:300]
-    coop.holder_roles = acting_roles(rules, coop) if running else []
-    coop.waiting_sides = waiting_sides(rules, coop) if running else []
-    db.session.flush()
+    db.session.flush()  # the deadlines and the hop as they are now; the facts below come after
     open_here = select(Deadline).where(
         Deadline.tenant_id == coop.tenant_id,
         Deadline.cooperation_id == coop.id,
@@ -75,6 +72,10 @@ def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
             since.scalar_subquery(),
         )
     ).one()
+    # set after the query, so the caller's next flush writes them in one UPDATE
+    coop.stage_label = rules.label_of(coop.process, coop.stage)[:300]
+    coop.holder_roles = acting_roles(rules, coop) if running else []
+    coop.waiting_sides = waiting_sides(rules, coop) if running else []
     coop.next_due_at = due_at if running else None
     coop.next_due_unit = unit if running else None
     coop.holder_since = holder_since

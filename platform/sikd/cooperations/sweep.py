@@ -8,22 +8,32 @@ once, and a run that finds nothing changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from sikd.cooperations import monitoring, schedules
 from sikd.cooperations.actions import apply_decision
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.notices import notify_reminder
 from sikd.cooperations.rollup import refresh_rollup
-from sikd.cooperations.state import engine_state, rulebook_of, rules_of
+from sikd.cooperations.state import (
+    TRANSACTION_DOCUMENTS,
+    engine_state,
+    preload_rulebooks,
+    rulebook_of,
+    rules_of,
+)
 from sikd.cooperations.summary import refresh_summary
 from sikd.cooperations.terms import end_term, end_terms
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import format_tanggal
+from sikd.core.jobs import HOLD_JOBS, enqueue_held
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.deadlines.services import (
     due_candidates,
@@ -31,8 +41,10 @@ from sikd.deadlines.services import (
     spec_of,
 )
 from sikd.pemetaan import services as pemetaan
+from sikd.rules.models import RulebookVersion
 from sikd.rules.overrides import working_calendar
-from sikd.tenancy.scope import system_scope, tenant_scope
+from sikd.tenancy.models import Tenant
+from sikd.tenancy.scope import ASYNC_COMMIT, system_scope, tenant_scope
 from sikd.workflow import engine
 from sikd.workflow.types import Actor, Refusal
 
@@ -57,17 +69,26 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
     result = SweepResult()
     with system_scope():
         after: tuple[datetime, int] | None = None
-        while True:
-            candidates = due_candidates(now, batch, after)
-            db.session.commit()
-            if not candidates:
-                break
-            # a batch by owner: consecutive transitions share the owner's decoded rulebook
-            for deadline_id, _, tenant_id in sorted(candidates, key=lambda c: (c[2], c[1], c[0])):
-                # the owner's scope from the start: the transaction sets it once, in after_begin
-                with tenant_scope(tenant_id):
-                    _fire_one(deadline_id, now, result)
-            after = candidates[-1][1], candidates[-1][0]
+        with _batch_session() as session:
+            while True:
+                candidates = due_candidates(now, batch, after)
+                pinned = _load_references(candidates) if candidates else {}
+                db.session.commit()
+                if not candidates:
+                    break
+                # a batch by owner: consecutive transitions share the owner's decoded rulebook
+                ordered = sorted(candidates, key=lambda c: (c[2], c[1], c[0]))
+                decoded: set[int] = set()
+                for i, (deadline_id, _, tenant_id) in enumerate(ordered):
+                    version = pinned.get(deadline_id)
+                    if version is not None and version not in decoded:  # the next owners'
+                        decoded = _next_versions(ordered[i:], pinned)
+                        preload_rulebooks(decoded)
+                    # the owner's scope from the start: the transaction sets it once
+                    with tenant_scope(tenant_id):
+                        _fire_one(deadline_id, now, result)
+                enqueue_held(session)  # the batch's e-mails, once its transitions committed
+                after = candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
         _late_now_met(now)
         pemetaan.remind_next_cycles(now)
@@ -75,6 +96,79 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
         db.session.commit()
     result.ended += end_terms(now)  # those without a term schedule row (terms.end_term)
     return result
+
+
+@contextmanager
+def _batch_session() -> Iterator[Session]:
+    """What the transitions of a sweep share, each still its own transaction:
+
+    - tenants and the batch's rulebook versions are read once per batch and held (the session
+      keeps loaded rows across commits), so a transition does not read them again;
+    - the documents a transition reads are read once in its transaction;
+    - the e-mail jobs of the committed transitions are enqueued once per batch;
+    - a transition commits without waiting for its WAL flush (``synchronous_commit=off``, set
+      with the scope at the start of each transaction): a crash may lose the last few
+      milliseconds of transitions as a whole (never half of one, never out of order: a later
+      synchronous commit flushes them), and what is lost is still due, so the next sweep
+      applies it; no e-mail of it was sent, as jobs go out only after the batch."""
+    session = db.session()
+    session.info.update({ASYNC_COMMIT: True, HOLD_JOBS: [], TRANSACTION_DOCUMENTS: {}})
+    try:
+        yield session
+    finally:
+        for key in (ASYNC_COMMIT, TRANSACTION_DOCUMENTS, _HELD_ROWS):
+            session.info.pop(key, None)
+        try:
+            enqueue_held(session)  # committed transitions keep their e-mails
+        finally:
+            session.info.pop(HOLD_JOBS, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_documents_at_commit(session: Session) -> None:
+    if session.info.get(TRANSACTION_DOCUMENTS):
+        session.info[TRANSACTION_DOCUMENTS] = {}
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_documents(session: Session) -> None:
+    if session.info.get(TRANSACTION_DOCUMENTS):
+        session.info[TRANSACTION_DOCUMENTS] = {}
+
+
+_HELD_ROWS = "sikd_sweep_reference_rows"
+PRELOAD_AT_ONCE = 32  # rulebooks decoded at once (half the decoded cache)
+
+
+def _load_references(candidates: list[tuple[int, datetime, int]]) -> dict[int, int]:
+    """Every tenant (a few hundred rows) and the rulebook versions (without their JSON) the
+    batch's cooperations pinned, in three queries; held for the batch, so the transitions find
+    them in the identity map (owners, parents, holders, rulebooks) instead of reading each.
+    Returns the pinned version of each deadline's cooperation."""
+    pinned = dict(
+        db.session.execute(
+            select(Deadline.id, Cooperation.rulebook_version_id)
+            .join(Cooperation, Cooperation.id == Deadline.cooperation_id)
+            .where(Deadline.id.in_([c[0] for c in candidates]))
+        ).all()
+    )
+    rows: list = list(db.session.scalars(select(Tenant)))
+    versions = set(pinned.values())
+    rows += db.session.scalars(select(RulebookVersion).where(RulebookVersion.id.in_(versions)))
+    db.session.info[_HELD_ROWS] = rows
+    return pinned
+
+
+def _next_versions(ordered: list[tuple[int, datetime, int]], pinned: dict[int, int]) -> set[int]:
+    """The distinct pinned versions of the next rows (as many as are decoded at once)."""
+    out: set[int] = set()
+    for deadline_id, _, _ in ordered:
+        version = pinned.get(deadline_id)
+        if version is not None and version not in out:
+            if len(out) == PRELOAD_AT_ONCE:
+                break
+            out.add(version)
+    return out
 
 
 def _fire_one(deadline_id: int, now: datetime, result: SweepResult) -> None:

@@ -125,9 +125,49 @@ def enqueue_after_commit(
     session.info.setdefault("sikd_pending_jobs", []).append((queue, func, args, kwargs))
 
 
+# session.info key: while a list is there (the sweep's batch), committed jobs wait in it and
+# are enqueued together by :func:`enqueue_held` (one Redis round trip per queue).
+HOLD_JOBS = "sikd_held_jobs"
+_OPTIONS = {"job_id", "retry", "timeout", "result_ttl", "ttl", "failure_ttl", "description"}
+
+
 @event.listens_for(Session, "after_commit")
 def _flush_pending_jobs(session: Session) -> None:
     pending = session.info.pop("sikd_pending_jobs", [])
+    held = session.info.get(HOLD_JOBS)
+    if held is not None:
+        held.extend(pending)
+        return
+    _enqueue_each(pending)
+
+
+def enqueue_held(session: Session) -> None:
+    """Enqueue the jobs of the transactions committed while held, one pipeline per queue."""
+    held = session.info.get(HOLD_JOBS)
+    if not held:
+        return
+    jobs, held[:] = list(held), []
+    by_queue: dict[str, list[tuple]] = {}
+    for job in jobs:
+        if set(job[3]) - _OPTIONS:  # keyword arguments of the function: enqueue as usual
+            _enqueue_each([job])
+            continue
+        by_queue.setdefault(job[0], []).append(job)
+    for queue, group in by_queue.items():
+        try:
+            get_queue(queue).enqueue_many(  # one pipeline
+                [Queue.prepare_data(func, args, **kwargs) for _, func, args, kwargs in group]
+            )
+        except Exception:
+            current_app.logger.exception(
+                "Gagal memasukkan %d tugas ke antrean %s sekaligus; dicoba satu per satu.",
+                len(group),
+                queue,
+            )
+            _enqueue_each(group)
+
+
+def _enqueue_each(pending: list[tuple]) -> None:
     for queue, func, args, kwargs in pending:
         try:
             enqueue_now(queue, func, *args, **kwargs)

@@ -10,7 +10,7 @@ from sqlalchemy import func, not_, or_, select
 from sikd.core.extensions import db
 from sikd.core.jobs import enqueue_after_commit, with_backoff
 from sikd.notifications.models import EmailStatus, Notification
-from sikd.tenancy.scope import owned_by, tenant_scope
+from sikd.tenancy.scope import is_system_scope, owned_by, tenant_scope
 
 SEND_EMAIL = "sikd.notifications.tasks.send_notification_email"
 
@@ -31,8 +31,22 @@ def add_notification(
     dedupe_key: str | None = None,
 ) -> Notification:
     """A notification for the users of ``tenant_id`` holding one of ``roles`` (all when empty)."""
-    with tenant_scope(tenant_id):
-        note = Notification(
+    return add_notifications(coop, [(tenant_id, kind, title, body, roles, dedupe_key)], now)[0]
+
+
+# (tenant_id, kind, title, body, roles, dedupe_key)
+NotificationSpec = tuple[int, str, str, str, list[str], str | None]
+
+
+def add_notifications(
+    coop: Any | None, specs: list[NotificationSpec], now: datetime
+) -> list[Notification]:
+    """Several notifications in the caller's transaction, each e-mailed by a job after commit.
+
+    Each row is written in its tenant's scope (row-level security checks the tenant); in the
+    system scope (the sweep) all of them go in one multi-row INSERT."""
+    notes = [
+        Notification(
             tenant_id=tenant_id,
             cooperation_id=coop.id if coop else None,
             cooperation_tenant_id=coop.tenant_id if coop else None,
@@ -45,17 +59,27 @@ def add_notification(
             email_status=EmailStatus.PENDING,
             dedupe_key=dedupe_key,
         )
-        db.session.add(note)
+        for tenant_id, kind, title, body, roles, dedupe_key in specs
+    ]
+    if is_system_scope():
+        db.session.add_all(notes)
         db.session.flush()
-    enqueue_after_commit(
-        "notifications",
-        SEND_EMAIL,
-        tenant_id,
-        note.id,
-        job_id=email_job_id(tenant_id, note.id),
-        retry=with_backoff(),
-    )
-    return note
+    else:
+        db.session.flush()  # the caller's pending changes in the caller's scope, not the next
+        for note in notes:
+            with tenant_scope(note.tenant_id):
+                db.session.add(note)
+                db.session.flush()
+    for note in notes:
+        enqueue_after_commit(
+            "notifications",
+            SEND_EMAIL,
+            note.tenant_id,
+            note.id,
+            job_id=email_job_id(note.tenant_id, note.id),
+            retry=with_backoff(),
+        )
+    return notes
 
 
 def _mine(user: Any):

@@ -51,13 +51,29 @@ def _count_by(column_name: str, sub, limit: int = 15) -> list[tuple[Any, int]]:
     ]
 
 
+def _counts_by(sub, limits: dict[str, int]) -> dict[str, list[tuple[Any, int]]]:
+    """:func:`_count_by` of several columns in one statement (``GROUPING SETS``): per column,
+    its values with their counts, most first, at most its limit."""
+    cols = [sub.c[name] for name in limits]
+    rows = db.session.execute(
+        select(*cols, func.grouping(*cols), func.count()).group_by(func.grouping_sets(*cols))
+    ).all()
+    width = len(cols)
+    out: dict[str, list[tuple[Any, int]]] = {}
+    for i, (name, limit) in enumerate(limits.items()):
+        mask = (2**width - 1) ^ (1 << (width - 1 - i))  # every other column rolled up
+        found = [(row[i], int(row[-1])) for row in rows if row[width] == mask]
+        out[name] = sorted(found, key=lambda r: -r[1])[:limit]
+    return out
+
+
 def _register_url(**kw) -> str:
     from flask import url_for
 
     return url_for("cooperation_pages.register", **kw)
 
 
-def tiles(sub, now: datetime) -> dict[str, int]:
+def tiles(sub, now: datetime, budget: list | None = None) -> dict[str, int]:
     month_end = (now.replace(day=1) + relativedelta(months=1)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -72,7 +88,8 @@ def tiles(sub, now: datetime) -> dict[str, int]:
             func.coalesce(func.sum(sub.c.estimated_cost), 0),
         )
     ).one()
-    spent = sum(a + o for _y, a, o in budget_by_year_source(sub))
+    budget = budget_by_year_source(sub) if budget is None else budget
+    spent = sum(a + o for _y, a, o in budget)
     return {
         "total": total,
         "berjalan": berjalan,
@@ -85,9 +102,9 @@ def tiles(sub, now: datetime) -> dict[str, int]:
     }
 
 
-def daerah_figures(sub) -> list[Figure]:
-    by_type = _count_by("type", sub)
-    by_status = _count_by("status", sub)
+def daerah_figures(sub, budget: list | None = None) -> list[Figure]:
+    counts = _counts_by(sub, {"type": 15, "status": 15, "partner_country": 15, "year": 30})
+    by_type, by_status = counts["type"], counts["status"]
     stage = db.session.execute(
         select(sub.c.stage, func.max(sub.c.stage_label), func.count())
         .where(sub.c.status == CooperationStatus.BERJALAN)
@@ -95,8 +112,8 @@ def daerah_figures(sub) -> list[Figure]:
         .order_by(func.count().desc())
         .limit(15)
     ).all()
-    country = [(c, n) for c, n in _count_by("partner_country", sub) if c]
-    year = sorted(_count_by("year", sub, limit=30))
+    country = [(c, n) for c, n in counts["partner_country"] if c]
+    year = sorted(counts["year"])
     opd = db.session.execute(
         select(func.coalesce(User.unit, "(tanpa OPD)"), func.count())
         .select_from(sub)
@@ -156,7 +173,7 @@ def daerah_figures(sub) -> list[Figure]:
             "biaya",
             "Biaya per tahun menurut sumber dana (Rp)",
             ["Tahun", "APBD", "Sumber lain"],
-            budget_by_year_source(sub),
+            budget_by_year_source(sub) if budget is None else budget,
         ),
     ]
 
@@ -211,7 +228,8 @@ def national_figure() -> Figure:
 def dashboard(user: User) -> dict[str, Any]:
     sub = _visible()
     tenant = user.tenant
-    figures = daerah_figures(sub)
+    budget = budget_by_year_source(sub)  # a figure and a tile
+    figures = daerah_figures(sub, budget)
     if tenant.kind == "provinsi":
         figures.insert(0, side_by_side(sub))
     elif tenant.kind == "kementerian":
@@ -219,7 +237,7 @@ def dashboard(user: User) -> dict[str, Any]:
 
         ensure_fresh(clock.now())
         figures.insert(0, national_figure())
-    return {"tiles": tiles(sub, clock.now()), "figures": figures, "tenant": tenant}
+    return {"tiles": tiles(sub, clock.now(), budget), "figures": figures, "tenant": tenant}
 
 
 def provinsi_rows(user: User) -> list[dict[str, Any]]:

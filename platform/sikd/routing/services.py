@@ -20,7 +20,17 @@ ROUTED_DIRECTLY = "routed_directly"
 
 
 def tenant_by_code(code: str) -> Tenant | None:
-    return db.session.scalar(select(Tenant).where(Tenant.code == code))
+    """By code; the id is remembered by the session, so the next time the identity map answers
+    (a tenant's code and id never change)."""
+    known = db.session.info.setdefault("sikd_tenant_ids", {})
+    if code in known:
+        tenant = db.session.get(Tenant, known[code])
+        if tenant is not None:
+            return tenant
+    tenant = db.session.scalar(select(Tenant).where(Tenant.code == code))
+    if tenant is not None:
+        known[code] = tenant.id
+    return tenant
 
 
 def holder_tenant(level: str, owner: Tenant, partner: Tenant | None = None) -> Tenant:

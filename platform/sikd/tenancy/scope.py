@@ -37,18 +37,37 @@ def is_system_scope() -> bool:
     return _system.get()
 
 
+# session.info key: the (tenant, scope) this transaction's settings hold, so entering and leaving
+# a scope that changes nothing (the sweep's nested scopes, one per notification) sends nothing.
+_APPLIED = "sikd_scope_applied"
+# session.info key: when set, each transaction also commits without waiting for the WAL flush
+# (``synchronous_commit=off``, transaction-local), set with the scope in the same statement.
+ASYNC_COMMIT = "sikd_async_commit"
+
+
 def _apply(session: Session, connection: Any = None) -> None:
     tenant = _tenant.get()
+    wanted = ("" if tenant is None else str(tenant), "system" if _system.get() else "")
+    if connection is None and session.info.get(_APPLIED) == wanted:
+        return
     conn = connection if connection is not None else session.connection()
-    conn.execute(
-        text("select set_config('sikd.tenant_id', :t, true), set_config('sikd.scope', :s, true)"),
-        {"t": "" if tenant is None else str(tenant), "s": "system" if _system.get() else ""},
-    )
+    sql = "select set_config('sikd.tenant_id', :t, true), set_config('sikd.scope', :s, true)"
+    if connection is not None and session.info.get(ASYNC_COMMIT):
+        sql += ", set_config('synchronous_commit', 'off', true)"
+    conn.execute(text(sql), {"t": wanted[0], "s": wanted[1]})
+    session.info[_APPLIED] = wanted
 
 
 @event.listens_for(Session, "after_begin")
 def _set_scope_on_begin(session: Session, transaction: Any, connection: Any) -> None:
     _apply(session, connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_applied(session: Session, transaction: Any) -> None:
+    # the settings are transaction-local, and a rolled-back savepoint restores the earlier
+    # values: after any (sub)transaction ends, the next scope change is sent again
+    session.info.pop(_APPLIED, None)
 
 
 def _reapply_if_in_transaction(on_exit: bool = False) -> None:
