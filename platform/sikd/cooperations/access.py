@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 
 from sikd.accounts.models import User
-from sikd.cooperations.models import Cooperation, CooperationAccess
+from sikd.cooperations.models import Cooperation, CooperationAccess, parties
 from sikd.cooperations.state import rulebook_of
 from sikd.core.errors import NotFound
 from sikd.core.extensions import db
@@ -78,15 +78,6 @@ def of_cooperation(model, coop: Cooperation):
     (stage events, hops, deadlines, decisions, documents): the owner's tenant and that
     cooperation; ``tenant_id`` first, as in every composite index."""
     return and_(owned_by(model, coop.tenant_id), model.cooperation_id == coop.id)
-
-
-def parties(coop: Cooperation) -> tuple[int, ...]:
-    """The tenants that keep their own documents on the cooperation: the owner, and the partner
-    daerah of a KSDD when it uses SIKD (each side files under its own tenant; both read the
-    shared file)."""
-    if coop.partner_tenant_id is None:
-        return (coop.tenant_id,)
-    return (coop.tenant_id, coop.partner_tenant_id)
 
 
 def of_shared_file(model, coop: Cooperation):

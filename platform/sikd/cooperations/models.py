@@ -230,3 +230,12 @@ class NationalRollup(db.Model):
     overdue: Mapped[int] = mapped_column(Integer, nullable=False)
     dormant: Mapped[int] = mapped_column(Integer, nullable=False)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+def parties(coop: Cooperation) -> tuple[int, ...]:
+    """The tenants that keep their own documents on the cooperation: the owner, and the partner
+    daerah of a KSDD when it uses SIKD (each side files under its own tenant; both read the
+    shared file)."""
+    if coop.partner_tenant_id is None:
+        return (coop.tenant_id,)
+    return (coop.tenant_id, coop.partner_tenant_id)

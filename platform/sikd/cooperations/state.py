@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from sikd.cooperations.models import Cooperation
+from sikd.cooperations.models import Cooperation, parties
 from sikd.core.extensions import db
 from sikd.rules.models import RulebookVersion
 from sikd.workflow.rulebook import Rulebook
@@ -160,7 +160,6 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     from sqlalchemy import func, select
 
     from sikd.accounts.models import User
-    from sikd.cooperations.access import parties
     from sikd.tenancy.scope import system_scope
 
     kinds = rules_of(coop).document_kinds()
