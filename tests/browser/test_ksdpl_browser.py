@@ -102,7 +102,7 @@ def act_in_browser(page, base: str, cid: int, action: str, kinds: dict, inputs=N
         else:
             field.fill(value)
     form.locator('button[type="submit"]:not([form])').click()
-    page.get_by_text(re.compile("tercatat")).first.wait_for()
+    page.get_by_text(re.compile(r"tindakan «.+» tercatat")).first.wait_for()  # this action's answer
 
 
 def test_sister_city_journey_through_the_browser(person, api, kinds, live_server, app):
@@ -189,7 +189,7 @@ def test_sister_city_journey_through_the_browser(person, api, kinds, live_server
     screenshot(gubernur, "06-antrean-gubernur")
     card.get_by_label("Catatan Gubernur").fill("Sudah diverifikasi Biro Pemerintahan.")
     card.get_by_role("button", name="Teruskan ke Kemendagri").click()
-    gubernur.get_by_text(re.compile("tercatat")).first.wait_for()
+    gubernur.get_by_text(re.compile(r"tindakan «.+» tercatat")).first.wait_for()
     assert gubernur.locator(f"#ajuan-{cid}").count() == 0
 
     # --- Kemendagri: the nationwide view, then the verification and the naskah via the API

@@ -56,5 +56,5 @@ def test_bogor_accepts_bekasis_offer_in_the_browser_pasal_23_24(person, live_ser
     assert "Kota Bekasi" in sides and re.search(r"KS/32\.01/\d{4}/\d{4}", sides)
     screenshot(bupati, "ksdd-penawaran-di-kotak-masuk-mitra")
     bupati.locator("#aksi-terima").get_by_role("button").click()
-    bupati.get_by_text(re.compile("tercatat")).first.wait_for()
+    bupati.get_by_text(re.compile(r"tindakan «.+» tercatat")).first.wait_for()
     assert "Penyusunan rancangan Kesepakatan Bersama" in bupati.content()

@@ -30,11 +30,10 @@ def counting():
 
 def _fresh_public_cache(app) -> None:
     """The public register is cached in Redis: move its generation so the page is built."""
-    from sikd.core.jobs import get_redis
-    from sikd.register.public import GENERATION_KEY
+    from sikd.web.public_cache import public_changed
 
     with app.app_context():
-        get_redis().incr(GENERATION_KEY)
+        public_changed()
 
 
 def statements(app, client, path: str) -> int:

@@ -332,7 +332,8 @@ def test_imported_running_cooperation_is_armed_as_signing_would_arm_it(app, web,
     """PERWAL57 Pasal 78(1), 78(3), 80(2), 85(2)-(3), 87(1); PMDN23 Pasal 10 huruf d: an
     imported cooperation at pelaksanaan gets the term end, the extension notice, the annual
     report, the partner's report and the first pemantauan from its real dates, as a signed one
-    does (shipped national rulebook). A due date already past is taken by the next sweep:
+    does (Kota Bekasi's shipped rulebook: the 6-month rhythm and the partner's report are its
+    Perwal's). A due date already past is taken by the next sweep:
     the partner's report of July is late and its next period armed, the pemantauan opens now."""
     from datetime import UTC, datetime, timedelta
 
@@ -348,8 +349,8 @@ def test_imported_running_cooperation_is_armed_as_signing_would_arm_it(app, web,
     app.extensions["sikd_clock"] = FixedClock(now)
     try:
         signed = cooperation_at("pelaksanaan", tenant="32.75", type="KSDPL")
-        client = web("32.77", ["tkksd"])
-        row = ["Kota kembar Cimahi – Contoh", "KSDPL", "Kota Contoh", "JP", "pertukaran_budaya"]
+        client = web("32.75", ["tkksd"])  # the same rulebook as the signed reference
+        row = ["Kota kembar Bekasi – Kota Contoh", "KSDPL", "Kota Contoh", "JP", "pertukaran_budaya"]
         content = xlsx_bytes(HEADERS, [[*row, "pelaksanaan", "15/01/2026", "14/01/2031"]])
         progress, _ = run_import(app, client, content)
         assert progress["created"] == 1, progress

@@ -100,7 +100,7 @@ def current_documents(coop: Cooperation) -> list[Any]:
         db.session.scalars(
             select(document)
             .where(
-                document.tenant_id == coop.tenant_id,
+                document.tenant_id.in_(parties(coop)),  # a KSDD partner files its own
                 document.cooperation_id == coop.id,
                 document.superseded.is_(False),
                 document.current_version_id.is_not(None),
