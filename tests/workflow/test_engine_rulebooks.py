@@ -122,9 +122,11 @@ def test_provinsi_initiator_never_passes_a_gubernur_stage(rb):
     """DOMAIN §4: a provinsi's own submissions go straight to Kemendagri."""
     _, decisions = walk(rb, "KSDPL", "lainnya", "provinsi")
     assert all("provinsi" not in h for h in hops(decisions))
-    # (Bekasi's stage for a KSDLL with a lembaga nonprofit, Perwal Pasal 76, is passed over for
-    # every other cooperation, for its own reason)
-    skipped = [s for d in decisions for s in d.skipped_stages if s.stage != "kelengkapan_nonprofit"]
+    # (Bekasi's stages for a KSDLL with a lembaga nonprofit, Perwal Pasal 76, and for a penerusan
+    # with an international partner, Pasal 75, are passed over for every other cooperation, for
+    # their own reason)
+    own_reasons = ("kelengkapan_nonprofit", "lampiran_penerusan")
+    skipped = [s for d in decisions for s in d.skipped_stages if s.stage not in own_reasons]
     assert len(skipped) >= 2  # at least rencana and naskah at the Gubernur (Pasal 66, 68)
     assert all("provinsi" in s.reason for s in skipped)
 

@@ -116,7 +116,7 @@ def test_ksdll_nonprofit_needs_izin_and_signed_annual_plan_perwal_pasal_76():
 
     facts = initial_facts("KSDLL", "melalui_kemendagri", [], "lembaga_nonprofit")
     assert facts == ["mitra_nonprofit"]
-    assert initial_facts("KSDLL", "melalui_kemendagri", [], "organisasi_internasional") == []
+    assert initial_facts("KSDLL", "melalui_kemendagri", [], "lembaga_lainnya") == []
     assert initial_facts("KSDPL", "daerah", [], "lembaga_nonprofit") == []
 
     rb = effective_rulebook("32.75").as_dict()
@@ -138,6 +138,52 @@ def test_ksdll_nonprofit_needs_izin_and_signed_annual_plan_perwal_pasal_76():
     assert state.stage == "penyampaian_rencana"  # DPRD passed over for penerusan (Pasal 64(1))
     # another KSDLL partner, or a daerah on national rules: no such stage
     assert after_telaah("32.75", "lainnya") == "persetujuan_dprd"
+    national = effective_rulebook("33.72").as_dict()
+    state = begin(national, "KSDLL", "penerusan", "kota", facts)
+    for action in TO_DPRD:
+        state, _ = take(national, state, action)
+    assert state.stage == "persetujuan_dprd"
+
+
+def test_ksdll_penerusan_with_an_international_partner_attaches_pasal_75_2():
+    """Perwal Bekasi 57/2023 Pasal 73-75: a KSDLL penerusan with an organisasi internasional or
+    a mitra pembangunan luar negeri (74(1) huruf a, c) sends its Rencana Kerja Sama to the
+    Menteri with the pemetaan potensi dan kebutuhan Daerah, the kerangka acuan and the surat
+    pernyataan kesediaan (75(2) huruf a, b, d); without them the Rencana does not go on. A
+    lembaga nonprofit (Pasal 76) and a penerusan on national rules have no such stage."""
+    from sikd.cooperations.partners import initial_facts
+    from sikd.testing.engine import actor, fill
+    from sikd.workflow import available_actions, decide
+    from sikd.workflow.types import Refusal
+
+    for kind in ("organisasi_internasional", "mitra_pembangunan"):
+        assert initial_facts("KSDLL", "melalui_kemendagri", [], kind) == ["mitra_internasional"]
+    facts = initial_facts("KSDLL", "melalui_kemendagri", [], "organisasi_internasional")
+
+    rb = effective_rulebook("32.75").as_dict()
+    state = begin(rb, "KSDLL", "penerusan", "kota", facts)
+    for action in TO_DPRD:
+        state, _ = take(rb, state, action)
+    assert state.stage == "lampiran_penerusan"
+    who = actor("own")
+    info = next(a for a in available_actions(rb, state, who) if a.id == "lampiran_lengkap")
+    assert set(info.missing_documents) == {
+        "pemetaan_potensi_kebutuhan",
+        "kerangka_acuan_kerja",
+        "surat_pernyataan_kesediaan",
+    }
+    refused = decide(rb, state, "lampiran_lengkap", who, fill(info), expected_version=state.version)
+    assert isinstance(refused, Refusal) and "Pasal 75" in str(refused.basis or refused.message)
+    state, _ = take(rb, state, "lampiran_lengkap")
+    # the nonprofit requirements do not apply; DPRD passed over for penerusan (Pasal 64(1))
+    assert state.stage == "penyampaian_rencana"
+
+    nonprofit = initial_facts("KSDLL", "melalui_kemendagri", [], "lembaga_nonprofit")
+    state = begin(rb, "KSDLL", "penerusan", "kota", nonprofit)
+    for action in TO_DPRD:
+        state, _ = take(rb, state, action)
+    assert state.stage == "kelengkapan_nonprofit"
+
     national = effective_rulebook("33.72").as_dict()
     state = begin(national, "KSDLL", "penerusan", "kota", facts)
     for action in TO_DPRD:

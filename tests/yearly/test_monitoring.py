@@ -224,3 +224,20 @@ def test_national_rules_pemantauan_only_when_needed_pmdn23_pasal_10_huruf_d(
     upload(p["tim"], cid, "laporan_pemantauan", kinds, date(2027, 7, 16))
     assert report(p["tim"], opened.get_json()["id"]).status_code == 200
     assert open_rows(p["tim"], cid, "evaluasi") == []
+
+
+def test_no_pemantauan_before_the_cooperation_is_signed_pasal_84(app, client, make_user):
+    """Perwal Bekasi 57/2023 Pasal 84 (and Permendagri 23/2009 Pasal 10 huruf d): pemantauan and
+    evaluasi are of the pelaksanaan; a cooperation still being prepared has nothing to monitor,
+    so opening a round "when needed" is refused with what to do."""
+    from sikd.testing.journeys import SISTER_CITY
+
+    p = people(client, make_user, "32.75")
+    created = p["tkksd"].post("/api/v1/cooperations", json=SISTER_CITY)
+    assert created.status_code == 201, created.get_json()
+    cid = created.get_json()["id"]
+    body = {"kind": "pemantauan", "alasan": "Ingin memantau sejak awal"}
+    refused = p["tim"].post(f"/api/v1/cooperations/{cid}/pengawasan", json=body)
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["code"] == "not_signed"
+    assert "belum ditandatangani" in refused.get_json()["message"]

@@ -124,7 +124,16 @@ def _scheduled_rows(coop_id: int, kind: str) -> list[Deadline]:
 
 
 def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -> MonitoringRound:
-    """Pasal 85(3), (5): "pada saat diperlukan". The scheduled row it replaces goes obsolete."""
+    """Pasal 85(3), (5): "pada saat diperlukan". The scheduled row it replaces goes obsolete.
+    Only once the cooperation is signed: pemantauan and evaluasi are of its pelaksanaan (84)."""
+    if coop.term_start is None:
+        raise AppError(
+            "not_signed",
+            "Pemantauan dan evaluasi dilakukan atas pelaksanaan kerja sama (Perwal Kota Bekasi "
+            "57/2023 Pasal 84; Permendagri 23/2009 Pasal 10 huruf d). Kerja sama ini belum "
+            "ditandatangani; buka pemantauan setelah naskahnya ditandatangani.",
+            status=409,
+        )
     if not alasan.strip():
         raise AppError(
             "alasan_wajib",

@@ -32,6 +32,7 @@ def _may_act(coop: Cooperation) -> bool:
         coop.tenant_id == current_user.tenant_id
         and current_user.has_role(TIM, "tkksd")
         and coop.status == CooperationStatus.BERJALAN
+        and coop.term_start is not None  # pemantauan dan evaluasi of the pelaksanaan (Pasal 84)
     )
 
 
@@ -65,6 +66,8 @@ def monitoring_panel(coop: Cooperation) -> dict[str, Any]:
     if not own or not kinds:
         return {"pengawasan": None}
     rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]
+    if coop.term_start is None and not rounds:  # nothing signed yet, nothing to monitor
+        return {"pengawasan": None}
     planned = [
         schedules.describe(coop, r)
         for r in schedules.rows_of(coop.id, ("open",))

@@ -115,6 +115,10 @@ def attach_partner(coop: Cooperation, partner: Tenant | None) -> None:
 
 
 NONPROFIT = "mitra_nonprofit"
+# organisasi internasional or mitra pembangunan luar negeri (Perwal Bekasi 57/2023 Pasal 74(1)
+# huruf a and c): a penerusan with them sends its Rencana with the Pasal 75(2) attachments
+INTERNATIONAL = "mitra_internasional"
+INTERNATIONAL_KINDS = ("organisasi_internasional", "mitra_pembangunan")
 
 
 def initial_facts(
@@ -122,12 +126,16 @@ def initial_facts(
 ) -> list[str]:
     """A KSDD offered by another daerah (Pasal 35(3)) starts at the receiving of its offer; a
     KSDLL with a lembaga nonprofit berbadan hukum di luar negeri (Perwal Bekasi 57/2023 Pasal
-    74(1) huruf b) carries ``mitra_nonprofit``, which the rules may ask more of (Pasal 76(2))."""
+    74(1) huruf b) carries ``mitra_nonprofit``, which the rules may ask more of (Pasal 76(2));
+    one with an organisasi internasional or mitra pembangunan (74(1) huruf a, c) carries
+    ``mitra_internasional`` (Pasal 75(2))."""
     out = list(dict.fromkeys(facts))
     if coop_type == "KSDD" and prakarsa_origin == "mitra" and "prakarsa_mitra" not in out:
         out.append("prakarsa_mitra")
     if coop_type == "KSDLL" and partner_kind == "lembaga_nonprofit" and NONPROFIT not in out:
         out.append(NONPROFIT)
+    if coop_type == "KSDLL" and partner_kind in INTERNATIONAL_KINDS and INTERNATIONAL not in out:
+        out.append(INTERNATIONAL)
     return out
 
 

@@ -2,7 +2,9 @@
    - a form with data-confirm asks before an action that cannot be undone;
    - a sent form's buttons are disabled (no double submission); a form sending a file is sent by
      XMLHttpRequest so that a bar shows how far the upload is, and its answer replaces the page;
-   - the create wizard switches its steps in the page; a letter being made says when it is done.
+   - the create wizard switches its steps in the page; a letter being made says when it is done;
+   - what is typed into a form is kept (this tab only) until that form is sent, so a reload by
+     another form on the page (an upload) loses nothing; secrets are never kept.
    Without JavaScript every form still works (one page load per step or upload). */
 (function () {
   "use strict";
@@ -115,6 +117,29 @@
     };
     ask();
   });
+  var KEEP = "input[type=text],input[type=date],input[type=number],input:not([type]),textarea";
+  function draftKey(form, f) {
+    return "sikd:" + location.pathname + ":" + (form.getAttribute("action") || "") + ":" + f.name;
+  }
+  function keepable(f) {
+    return f.name && f.form && f.matches(KEEP) && !/pass|nik|token|csrf/i.test(f.name) &&
+      (f.form.getAttribute("method") || "").toLowerCase() === "post";
+  }
+  try {
+    document.querySelectorAll("form[method=post] " + KEEP.split(",").join(",form[method=post] "))
+      .forEach(function (f) {
+        var saved = keepable(f) ? window.sessionStorage.getItem(draftKey(f.form, f)) : null;
+        if (saved !== null && !f.value) f.value = saved;
+      });
+    document.addEventListener("input", function (e) {
+      if (keepable(e.target)) window.sessionStorage.setItem(draftKey(e.target.form, e.target), e.target.value);
+    });
+    document.addEventListener("submit", function (e) {
+      e.target.querySelectorAll(KEEP).forEach(function (f) {
+        if (f.name) window.sessionStorage.removeItem(draftKey(e.target, f));
+      });
+    });
+  } catch (err) { /* storage switched off: nothing kept, nothing broken */ }
   /* back from the browser's cache (history), a sent form can be sent again */
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sending]").forEach(function (form) {
