@@ -350,7 +350,13 @@ def test_imported_running_cooperation_is_armed_as_signing_would_arm_it(app, web,
     try:
         signed = cooperation_at("pelaksanaan", tenant="32.75", type="KSDPL")
         client = web("32.75", ["tkksd"])  # the same rulebook as the signed reference
-        row = ["Kota kembar Bekasi – Kota Contoh", "KSDPL", "Kota Contoh", "JP", "pertukaran_budaya"]
+        row = [
+            "Kota kembar Bekasi – Kota Contoh",
+            "KSDPL",
+            "Kota Contoh",
+            "JP",
+            "pertukaran_budaya",
+        ]
         content = xlsx_bytes(HEADERS, [[*row, "pelaksanaan", "15/01/2026", "14/01/2031"]])
         progress, _ = run_import(app, client, content)
         assert progress["created"] == 1, progress
