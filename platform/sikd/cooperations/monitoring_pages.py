@@ -65,9 +65,9 @@ def monitoring_panel(coop: Cooperation) -> dict[str, Any]:
     ]
     if not own or not kinds:
         return {"pengawasan": None}
-    rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]
-    if coop.term_start is None and not rounds:  # nothing signed yet, nothing to monitor
+    if coop.term_start is None:  # nothing signed yet, nothing to monitor (Pasal 84)
         return {"pengawasan": None}
+    rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]
     planned = [
         schedules.describe(coop, r)
         for r in schedules.rows_of(coop.id, ("open",))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sikd.cooperations.models import Cooperation
+from sikd.cooperations.state import current_documents
 
 # a field of a later document that says what an earlier one's field said under another name
 SAME_AS = {"maksud_tujuan_sasaran": "maksud_tujuan"}
@@ -43,7 +44,7 @@ def document_prefill(
 ) -> dict[str, dict[str, Any]]:
     """``{kind: {field: value}}`` for every document kind of the rulebook."""
     filed: dict[str, Any] = {}
-    for doc in coop.current_documents:
+    for doc in current_documents(coop):
         version = doc.current_version
         for name, value in ((version.fields if version else None) or {}).items():
             if name in COPIED and value not in (None, "", []):
