@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sikd.accounts.models import User
 from sikd.audit import services as audit
 from sikd.cooperations import schedules
+from sikd.cooperations.access import get_visible
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.cooperations.state import current_documents
@@ -121,6 +123,25 @@ def _scheduled_rows(coop_id: int, kind: str) -> list[Deadline]:
         for r in schedules.rows_of(coop_id, ("open",))
         if r.jadwal == kind and "round_id" not in (r.spec or {})
     ]
+
+
+TIM = "tim_pengawasan"
+
+
+def own_running(user: User, coop_id: int) -> Cooperation:
+    """The cooperation, locked, when ``user`` is of the tim (or the TKKSD) of the daerah that
+    owns it and it runs: 404 when not visible, 403 for anyone else, 409 when not running."""
+    coop = get_visible(coop_id, for_update=True)
+    if coop.tenant_id != user.tenant_id or not user.has_role(TIM, "tkksd"):
+        raise AppError(
+            "bukan_tim_pengawasan",
+            "Pemantauan dan evaluasi dilakukan oleh Tim Pembinaan dan Pengawasan daerah pemilik "
+            "kerja sama.",
+            status=403,
+        )
+    if coop.status != CooperationStatus.BERJALAN:
+        raise AppError("kerja_sama_tidak_berjalan", "Kerja sama ini tidak berjalan.", status=409)
+    return coop
 
 
 def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -> MonitoringRound:
