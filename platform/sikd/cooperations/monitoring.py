@@ -144,7 +144,9 @@ def own_running(user: User, coop_id: int) -> Cooperation:
     return coop
 
 
-def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -> MonitoringRound:
+def open_when_needed(
+    coop: Cooperation, kind: str, alasan: str, now: datetime, user: User | None = None
+) -> MonitoringRound:
     """Pasal 85(3), (5): "pada saat diperlukan". The scheduled row it replaces goes obsolete.
     Only once the cooperation is signed: pemantauan and evaluasi are of its pelaksanaan (84)."""
     if coop.term_start is None:
@@ -164,7 +166,19 @@ def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -
         )
     for row in _scheduled_rows(coop.id, kind):
         row.status, row.closed_at = DeadlineStatus.OBSOLETE, now
-    return open_round(coop, kind, _local_day(coop, now), "diperlukan", now, alasan.strip())
+    rnd = open_round(coop, kind, _local_day(coop, now), "diperlukan", now, alasan.strip())
+    db.session.flush()
+    audit.record(
+        tenant_id=coop.tenant_id,
+        action=f"pengawasan.{kind}_dibuka",
+        object_type="cooperation",
+        object_id=coop.id,
+        summary=f"{kind.capitalize()} {coop.number} dibuka pada saat diperlukan: {alasan.strip()}",
+        at=now,
+        actor=user,
+        data={"round": rnd.id, "kind": kind, "alasan": alasan.strip()},
+    )
+    return rnd
 
 
 def _attachments(

@@ -87,7 +87,9 @@ class Rounds(MethodView):
     def post(self, args, coop_id):
         """Buka pemantauan atau evaluasi pada saat diperlukan (dengan alasan)."""
         coop = monitoring.own_running(current_user, coop_id)
-        rnd = monitoring.open_when_needed(coop, args["kind"], args["alasan"], clock.now())
+        rnd = monitoring.open_when_needed(
+            coop, args["kind"], args["alasan"], clock.now(), current_user
+        )
         body = monitoring.describe(coop, rnd)
         db.session.commit()
         return body, 201

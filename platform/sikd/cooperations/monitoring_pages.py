@@ -152,7 +152,9 @@ def monitoring_open_page(coop_id: int):
         coop = monitoring.own_running(current_user, coop_id)
         if kind not in monitoring.KINDS:
             raise AppError("invalid_input", "Pilih pemantauan atau evaluasi.", status=422)
-        monitoring.open_when_needed(coop, kind, request.form.get("alasan", "")[:2000], clock.now())
+        monitoring.open_when_needed(
+            coop, kind, request.form.get("alasan", "")[:2000], clock.now(), current_user
+        )
         db.session.commit()
     except AppError as exc:
         db.session.rollback()
