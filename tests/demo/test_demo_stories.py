@@ -32,8 +32,9 @@ def test_shipped_stories_fit_the_shipped_rulebooks():
     assert validate_stories() == []
     stories, problems = load_stories()
     assert problems == []
-    assert len(stories) == 25  # surakarta-9: signed, then silent (the dormant list's example);
-    # bekasi-10: KSDLL with a lembaga nonprofit (Perwal Bekasi Pasal 76)
+    assert len(stories) == 26  # surakarta-9: signed, then silent (the dormant list's example);
+    # bekasi-10: KSDLL with a lembaga nonprofit (Perwal Bekasi Pasal 76); bekasi-11: penerusan
+    # with a mitra pembangunan, at the Pasal 75 attachments
     assert {s.code for s in stories} == {"32.75", "32.01", "33.72"}
     outcomes = {s.outcome for s in stories}
     # the outcomes the demo promises: from a fresh prakarsa to pelaksanaan, and one refused

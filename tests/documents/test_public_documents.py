@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from datetime import date
 
 from sqlalchemy import select
 
+from sikd.testing import fill_fields
 from sikd.testing.web import csrf, new_coop, text
 
 
@@ -245,3 +247,35 @@ def test_public_downloads_are_rate_limited_like_the_register(app, monkeypatch):
         for _ in range(3)
     ]
     assert codes == [404, 404, 429]
+
+
+def test_a_new_version_uploaded_by_someone_who_may_not_publish_is_withdrawn(
+    app, api, kinds, cooperation_at
+):
+    """Publishing is the TKKSD's decision for what it saw: a new version of a public document
+    uploaded by an OPD is not public by itself — the document leaves the public register until
+    the TKKSD announces it again, audited (the anonymous link answers 404 meanwhile)."""
+    import io
+
+    running = cooperation_at("pelaksanaan", tenant="32.75")
+    doc = documents_of(app, running.id)[0]
+    path = f"/api/v1/cooperations/{running.id}/documents/{doc['id']}/public"
+    tkksd = api("32.75", "tkksd")
+    assert tkksd.client.put(path, headers=tkksd.headers, json={"public": True}).status_code == 200
+    anonymous = app.test_client()
+    assert anonymous.get(public_link(running.id, doc["id"])).status_code == 200
+    opd = api("32.75", "opd")
+    uploaded = opd.post(
+        f"/api/v1/cooperations/{running.id}/documents",
+        data={
+            "kind": doc["kind"],
+            "document_id": str(doc["id"]),
+            "fields": json.dumps(fill_fields(kinds[doc["kind"]], date.today())),
+            "file": (io.BytesIO(b"%PDF-1.4\n% versi dua\n%%EOF\n"), "versi-dua.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    assert uploaded.get_json()["public"] is False
+    assert anonymous.get(public_link(running.id, doc["id"])).status_code == 404
+    assert audit_actions(app, doc["id"])[-1] == ("document.private", opd.user.id)

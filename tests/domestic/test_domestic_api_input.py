@@ -4,17 +4,9 @@ the JSON error body, the field named by its Indonesian label, unknown names refu
 
 from __future__ import annotations
 
-import pytest
-
-from sikd.testing.domestic import Cast
 from sikd.testing.journeys import SISTER_CITY
 
 BEKASI, BOGOR, JABAR = "32.75", "32.01", "32"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def _refused(response) -> dict[str, list[str]]:

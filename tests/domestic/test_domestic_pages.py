@@ -7,17 +7,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
 from sikd.testing import login
-from sikd.testing.domestic import Cast, kinds_of, ksdpk
+from sikd.testing.domestic import kinds_of, ksdpk
 
 BEKASI, BOGOR, JABAR = "32.75", "32.01", "32"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def _csrf(page: str) -> str:

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from sikd.testing.domestic import Cast, detail, inbox_ids, kinds_of, ksdd, set_fact, stage
+from sikd.testing.domestic import detail, inbox_ids, kinds_of, ksdd, set_fact, stage
 
 SURAKARTA, SUKOHARJO, BEKASI, DEPOK = "33.72", "33.11", "32.75", "32.76"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def test_surakarta_offers_sukoharjo_runs_to_the_signed_pks_pasal_35(cast, app_ctx):

@@ -7,26 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from sikd.audit.models import AuditEntry
 from sikd.core.extensions import db
 from sikd.documents.models import Document
 from sikd.tenancy.scope import system_scope, tenant_scope
-from sikd.testing.domestic import Cast, detail, inbox_ids, kinds_of, ksdd, set_fact, stage
+from sikd.testing.domestic import detail, inbox_ids, ksdd, set_fact, stage
 
 BEKASI, BOGOR, JABAR, DEPOK = "32.75", "32.01", "32", "32.76"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
-
-
-@pytest.fixture
-def kinds():
-    return kinds_of(BEKASI)
 
 
 def _accepted(cast, kinds, today) -> int:
@@ -280,3 +269,38 @@ def test_partner_starts_its_own_report_change_and_extension_pasal_26_30_33_34(ca
         )
     assert {"rencana_aksi", "laporan_pelaksanaan", "perubahan_pks"} <= kinds_by_bogor
     assert "rencana_tindak_perpanjangan" in kinds_by_bogor
+
+
+def test_a_provinsi_partnering_its_own_kota_approves_its_side_pasal_27_and_35_1(
+    cast, kinds, app_ctx
+):
+    """Pasal 27 with 35(1) when the partner daerah is the owner's own provinsi (Kota Bekasi with
+    Provinsi Jawa Barat): Jawa Barat supervises Bekasi's cooperation, yet on this KSDD it is the
+    partner — its TKKSD sets its side's facts at any stage, and its DPRD approves its side at the
+    parallel stage; nothing waits for a side that cannot act."""
+    today = date.today()
+    for role in ("kepala_daerah", "tkksd", "opd", "sekretariat_dprd"):
+        cast(JABAR, role)
+    created = cast(BEKASI, "opd").post(
+        "/api/v1/cooperations", json=ksdd(JABAR, "Revitalisasi Situ Rawa Gede")
+    )
+    assert created.status_code == 201, created.get_json()
+    cid = created.get_json()["id"]
+    cast(BEKASI, "opd").act(cid, "ajukan_kak", kinds, today)
+    cast(BEKASI, "tkksd").act(cid, "setujui", kinds, today)
+    # at an own-level stage Jawa Barat's TKKSD still answers for its side's facts
+    set_fact(cast(JABAR, "tkksd"), cid, "mitra_membebani_masyarakat")
+    cast(BEKASI, "kepala_daerah").act(cid, "kirim_penawaran", kinds, today)
+    cast(JABAR, "kepala_daerah").act(cid, "terima", kinds, today)
+    cast(BEKASI, "opd").upload(cid, "kesepakatan_bersama", kinds, today)
+    cast(BEKASI, "tkksd").act(cid, "ajukan_pembahasan", kinds, today)
+    cast(JABAR, "tkksd").act(cid, "disepakati", kinds, today)
+    cast(BEKASI, "kepala_daerah").act(
+        cid, "tandatangani", kinds, today, {"cara_penandatanganan": "sirkuler"}
+    )
+    cast(JABAR, "kepala_daerah").act(cid, "tandatangani", kinds, today)
+    jabar_dprd = cast(JABAR, "sekretariat_dprd")
+    assert stage(jabar_dprd, cid) == "persetujuan_dprd"
+    assert cid in inbox_ids(jabar_dprd)
+    jabar_dprd.act(cid, "setujui", kinds, today)
+    assert stage(jabar_dprd, cid) == "penyusunan_pks"

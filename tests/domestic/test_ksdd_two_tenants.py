@@ -5,25 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from sikd.audit.models import AuditEntry
 from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
-from sikd.testing.domestic import Cast, detail, inbox_ids, kinds_of, ksdd, set_fact, stage
+from sikd.testing.domestic import detail, inbox_ids, ksdd, set_fact, stage
 
 BEKASI, BOGOR, JABAR, DEPOK = "32.75", "32.01", "32", "32.76"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
-
-
-@pytest.fixture
-def kinds():
-    return kinds_of(BEKASI)
 
 
 def _offer(cast, kinds, today) -> int:

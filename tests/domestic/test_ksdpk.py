@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from sikd.cooperations.domestic_models import SelectionRecord
@@ -14,7 +13,6 @@ from sikd.core.extensions import db
 from sikd.rules import effective_rulebook
 from sikd.tenancy.scope import system_scope
 from sikd.testing.domestic import (
-    Cast,
     detail,
     kinds_of,
     ksdpk,
@@ -29,11 +27,6 @@ SCORES = {  # candidate: (bonafiditas, pengalaman, komitmen)
     "PT Lampu Hemat Indonesia": (90, 70, 75),
     "CV Sinar Kota": (60, 65, 70),
 }
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def _to_selection(cast, kinds, today) -> int:

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from sikd.testing.domestic import Cast, kinds_of, ksdd
+from sikd.testing.domestic import kinds_of, ksdd
 
 BEKASI, BOGOR, JABAR, JATENG, DEPOK = "32.75", "32.01", "32", "33", "32.76"
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def _phase_in_queue(gubernur, cid) -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from sikd.cooperations.models import Cooperation
@@ -16,16 +15,11 @@ from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
 from sikd.notifications.models import Notification
 from sikd.tenancy.scope import system_scope
-from sikd.testing.domestic import Cast, detail, kinds_of, ksdpk_to_pelaksanaan, stage
+from sikd.testing.domestic import detail, kinds_of, ksdpk_to_pelaksanaan, stage
 
 BEKASI = "32.75"
 WIB = ZoneInfo("Asia/Jakarta")
 NEW_END = date(2030, 4, 10)
-
-
-@pytest.fixture
-def cast(client, make_user):
-    return Cast(client, make_user)
 
 
 def _term_rows(coop_id: int) -> list[Deadline]:

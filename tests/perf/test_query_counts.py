@@ -5,14 +5,11 @@ the national view decoded a rulebook per row). Counted with the same hook as ``m
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from sikd.core.clock import FixedClock
 from sikd.testing.journeys import SISTER_CITY, to_gubernur_with_rencana
+from sikd.testing.perf import counting
 from sikd.testing.web import make_person
 
 LIST_PAGES = [
@@ -23,20 +20,6 @@ LIST_PAGES = [
     ("sekjen", "/nasional"),
     ("sekjen", "/kerja-sama?status=berjalan"),
 ]
-
-
-@contextmanager
-def counting():
-    seen = {"n": 0}
-
-    def _count(*_args, **_kwargs):
-        seen["n"] += 1
-
-    event.listen(Engine, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", _count)
 
 
 def statements(client, path: str) -> int:

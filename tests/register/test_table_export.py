@@ -111,6 +111,10 @@ def test_supervision_reports_exported_by_sender_and_recipient_only_pasal_13(
             refused = other.get(f"/pengawasan/laporan/{report_id}/ekspor.{ext}")
             assert refused.status_code == 404 and title.encode() not in refused.data
     assert web(BEKASI, ["tkksd"]).get("/pengawasan/laporan/ekspor.csv").status_code == 403
+    # inside Jawa Barat only the supervising roles the supervision page is for
+    for role in ("opd", "sekretariat_dprd"):
+        refused = web(JABAR, [role]).get(f"/pengawasan/laporan/{report_id}/ekspor.xlsx")
+        assert refused.status_code == 403 and title.encode() not in refused.data
     jateng_draft = web(JATENG, ["gubernur_verifier"]).get("/pengawasan/laporan/ekspor.csv")
     assert jateng_draft.status_code == 200 and title not in jateng_draft.get_data(as_text=True)
     bad = jabar.get("/pengawasan/laporan/ekspor.csv?tahap=entah")

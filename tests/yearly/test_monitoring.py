@@ -9,8 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from sikd.audit.models import AuditEntry
+from sikd.core.extensions import db
 from sikd.rules import effective_rulebook
+from sikd.tenancy.scope import tenant_scope
 from sikd.testing import fill_fields
 from sikd.testing.running import at, people, running_ksdpl
 
@@ -197,6 +201,13 @@ def test_pemantauan_when_needed_pasal_85_ayat_3(app, client, make_user, alasan, 
         )
         assert open_rows(p["tim"], cid, "pemantauan") == []  # replaces the scheduled one
         assert [i["kind"] for i in inbox(p["tim"])] == ["pemantauan"]
+        with app.app_context(), tenant_scope(p["tim"].user.tenant_id):
+            opened = db.session.execute(
+                select(AuditEntry.action, AuditEntry.actor_user_id).where(
+                    AuditEntry.object_id == str(cid), AuditEntry.action.like("pengawasan.%")
+                )
+            ).all()
+        assert [tuple(r) for r in opened] == [("pengawasan.pemantauan_dibuka", p["tim"].user.id)]
     else:
         assert open_rows(p["tim"], cid, "pemantauan") == ["2027-07-15"]
 

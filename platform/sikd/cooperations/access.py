@@ -30,6 +30,16 @@ def _stage_level(coop: Cooperation) -> str:
     return Rulebook(rulebook_of(coop)).level_of(coop.process, coop.stage)  # decoded once
 
 
+def _partner_acts_here(coop: Cooperation) -> bool:
+    """The partner side has something of its own at the current stage: the stage is held at
+    ``partner``, its parallel gate waits for the partner (Pasal 27), or one of its actions is
+    the partner's (its own report, change or extension during pelaksanaan, Pasal 26-34)."""
+    if _stage_level(coop) == "partner" or "partner" in (coop.waiting_sides or ()):
+        return True
+    stage = Rulebook(rulebook_of(coop)).stage(coop.process, coop.stage) or {}
+    return any(a.get("level") == "partner" for a in Rulebook.actions_in(stage))
+
+
 def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:
     """How the user's tenant relates to the cooperation, or None when it has no relation.
 
@@ -44,7 +54,7 @@ def actor_level(user_tenant: Tenant, coop: Cooperation) -> str | None:
             return "partner"  # the free-text partner's own approval at a parallel stage
         return "own"
     if coop.partner_tenant_id == user_tenant.id:
-        if coop.tenant.parent_id == user_tenant.id and _stage_level(coop) != "partner":
+        if coop.tenant.parent_id == user_tenant.id and not _partner_acts_here(coop):
             return "provinsi"  # a provinsi partnering its own kab/kota still supervises it
         return "partner"
     if coop.tenant.parent_id == user_tenant.id:

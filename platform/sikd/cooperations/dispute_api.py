@@ -60,7 +60,7 @@ class Disputes(MethodView):
     def get(self, coop_id):
         """Perselisihan kerja sama ini dan langkah penyelesaiannya."""
         coop = get_visible(coop_id)
-        return {"items": [disputes.describe(d) for d in disputes.disputes_of(coop.id)]}
+        return {"items": [disputes.describe(d) for d in disputes.disputes_of(coop)]}
 
     @blp.arguments(DisputeOpenArgs)
     @blp.response(201, DisputeOut)

@@ -21,7 +21,7 @@ from sikd.web.panels import detail_panel
 def dispute_panel(coop: Cooperation) -> dict[str, Any]:
     if coop.type not in disputes.TYPES:
         return {"perselisihan": None}
-    items = [disputes.describe(d) for d in disputes.disputes_of(coop.id)]
+    items = [disputes.describe(d) for d in disputes.disputes_of(coop)]
     can_act = (
         current_user.tenant_id == coop.tenant_id
         and current_user.has_role(*disputes.ROLES)

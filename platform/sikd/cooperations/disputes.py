@@ -123,7 +123,7 @@ def open_dispute(user, coop: Cooperation, uraian: str, now: datetime) -> Dispute
     if coop.status != CooperationStatus.BERJALAN:
         raise AppError("kerja_sama_tidak_berjalan", "Kerja sama ini tidak berjalan.", status=409)
     uraian = _text(uraian, "uraian perselisihan")
-    if any(d.status != "selesai" for d in disputes_of(coop.id)):
+    if any(d.status != "selesai" for d in disputes_of(coop)):
         raise AppError(
             "perselisihan_berjalan",
             "Masih ada perselisihan yang belum selesai; catat langkahnya di sana.",
@@ -166,17 +166,20 @@ def step(user, coop: Cooperation, d: Dispute, langkah: str, catatan: str, now: d
     return d
 
 
-def disputes_of(coop_id: int) -> list[Dispute]:
+def disputes_of(coop: Cooperation) -> list[Dispute]:
+    """The cooperation's disputes, filtered by its owner in the app as well as by RLS."""
     return list(
         db.session.scalars(
-            select(Dispute).where(Dispute.cooperation_id == coop_id).order_by(Dispute.id)
+            select(Dispute)
+            .where(Dispute.tenant_id == coop.tenant_id, Dispute.cooperation_id == coop.id)
+            .order_by(Dispute.id)
         )
     )
 
 
 def get_dispute(coop: Cooperation, dispute_id: int) -> Dispute:
     d = db.session.get(Dispute, dispute_id)
-    if d is None or d.cooperation_id != coop.id:
+    if d is None or d.cooperation_id != coop.id or d.tenant_id != coop.tenant_id:
         raise NotFound("not_found", "Perselisihan tidak ditemukan pada kerja sama ini.")
     return d
 

@@ -25,7 +25,10 @@ def set_fact(
 ) -> Cooperation:
     """Set (``value``) or clear a fact with a reason; audited on the owner's and partner's chains."""
     coop, actor = acting_on(user, coop_id)
-    if actor.level not in ("own", "partner") or coop.status not in ACTIVE_STATUSES:
+    # the side by tenant, not by the stage: a provinsi partnering its own kab/kota stands as
+    # supervisor at most stages, yet its TKKSD answers for its side's facts at any stage
+    side = {coop.tenant_id: "own", coop.partner_tenant_id: "partner"}.get(user.tenant_id)
+    if side is None or coop.status not in ACTIVE_STATUSES:
         raise AppError(
             "forbidden",
             "Fakta kerja sama hanya dapat diubah oleh TKKSD para pihak selama kerja sama berjalan.",
@@ -71,6 +74,6 @@ def set_fact(
         record_for_partner(coop, user, "cooperation.fact_set", summary, data)
         settled = engine.settle_parallel(rulebook_of(coop), engine_state(coop))
         if settled is not None:
-            apply_decision(coop, settled, now, user=user, actor_level=actor.level)
+            apply_decision(coop, settled, now, user=user, actor_level=side)
         db.session.commit()
     return coop

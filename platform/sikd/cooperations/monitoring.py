@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sikd.accounts.models import User
 from sikd.audit import services as audit
 from sikd.cooperations import schedules
+from sikd.cooperations.access import get_visible
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.cooperations.state import current_documents
@@ -123,7 +125,28 @@ def _scheduled_rows(coop_id: int, kind: str) -> list[Deadline]:
     ]
 
 
-def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -> MonitoringRound:
+TIM = "tim_pengawasan"
+
+
+def own_running(user: User, coop_id: int) -> Cooperation:
+    """The cooperation, locked, when ``user`` is of the tim (or the TKKSD) of the daerah that
+    owns it and it runs: 404 when not visible, 403 for anyone else, 409 when not running."""
+    coop = get_visible(coop_id, for_update=True)
+    if coop.tenant_id != user.tenant_id or not user.has_role(TIM, "tkksd"):
+        raise AppError(
+            "bukan_tim_pengawasan",
+            "Pemantauan dan evaluasi dilakukan oleh Tim Pembinaan dan Pengawasan daerah pemilik "
+            "kerja sama.",
+            status=403,
+        )
+    if coop.status != CooperationStatus.BERJALAN:
+        raise AppError("kerja_sama_tidak_berjalan", "Kerja sama ini tidak berjalan.", status=409)
+    return coop
+
+
+def open_when_needed(
+    coop: Cooperation, kind: str, alasan: str, now: datetime, user: User | None = None
+) -> MonitoringRound:
     """Pasal 85(3), (5): "pada saat diperlukan". The scheduled row it replaces goes obsolete.
     Only once the cooperation is signed: pemantauan and evaluasi are of its pelaksanaan (84)."""
     if coop.term_start is None:
@@ -143,7 +166,19 @@ def open_when_needed(coop: Cooperation, kind: str, alasan: str, now: datetime) -
         )
     for row in _scheduled_rows(coop.id, kind):
         row.status, row.closed_at = DeadlineStatus.OBSOLETE, now
-    return open_round(coop, kind, _local_day(coop, now), "diperlukan", now, alasan.strip())
+    rnd = open_round(coop, kind, _local_day(coop, now), "diperlukan", now, alasan.strip())
+    db.session.flush()
+    audit.record(
+        tenant_id=coop.tenant_id,
+        action=f"pengawasan.{kind}_dibuka",
+        object_type="cooperation",
+        object_id=coop.id,
+        summary=f"{kind.capitalize()} {coop.number} dibuka pada saat diperlukan: {alasan.strip()}",
+        at=now,
+        actor=user,
+        data={"round": rnd.id, "kind": kind, "alasan": alasan.strip()},
+    )
+    return rnd
 
 
 def _attachments(

@@ -10,17 +10,14 @@ from marshmallow import fields, validate
 
 from sikd.cooperations import monitoring
 from sikd.cooperations.access import get_visible, visible_first
-from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.core import clock
 from sikd.core.api import api_login_required, documented_errors
-from sikd.core.errors import AppError, NotFound
+from sikd.core.errors import NotFound
 from sikd.core.extensions import db
 from sikd.core.schemas import Schema
 
 blp = Blueprint("pengawasan", __name__, description="Pemantauan dan evaluasi kerja sama")
-
-TIM = "tim_pengawasan"
 
 
 class RoundOpenArgs(Schema):
@@ -61,21 +58,6 @@ class RoundList(Schema):
     items = fields.List(fields.Nested(RoundOut), required=True)
 
 
-def _own_running(coop_id: int) -> Cooperation:
-    """The tim acts on its own daerah's running cooperations only."""
-    coop = get_visible(coop_id, for_update=True)
-    if coop.tenant_id != current_user.tenant_id or not current_user.has_role(TIM, "tkksd"):
-        raise AppError(
-            "bukan_tim_pengawasan",
-            "Pemantauan dan evaluasi dilakukan oleh Tim Pembinaan dan Pengawasan daerah pemilik "
-            "kerja sama.",
-            status=403,
-        )
-    if coop.status != CooperationStatus.BERJALAN:
-        raise AppError("kerja_sama_tidak_berjalan", "Kerja sama ini tidak berjalan.", status=409)
-    return coop
-
-
 @blp.route("/pengawasan")
 class Inbox(MethodView):
     decorators = [api_login_required]
@@ -104,8 +86,10 @@ class Rounds(MethodView):
     @documented_errors(blp, 401, 403, 404, 409, 422)
     def post(self, args, coop_id):
         """Buka pemantauan atau evaluasi pada saat diperlukan (dengan alasan)."""
-        coop = _own_running(coop_id)
-        rnd = monitoring.open_when_needed(coop, args["kind"], args["alasan"], clock.now())
+        coop = monitoring.own_running(current_user, coop_id)
+        rnd = monitoring.open_when_needed(
+            coop, args["kind"], args["alasan"], clock.now(), current_user
+        )
         body = monitoring.describe(coop, rnd)
         db.session.commit()
         return body, 201
@@ -123,7 +107,7 @@ class Report(MethodView):
         rnd = db.session.get(MonitoringRound, round_id)
         if rnd is None:
             raise NotFound("not_found", "Putaran pemantauan/evaluasi tidak ditemukan.")
-        coop = _own_running(rnd.cooperation_id)
+        coop = monitoring.own_running(current_user, rnd.cooperation_id)
         monitoring.report(coop, rnd, current_user, args["catatan"], clock.now())
         body = monitoring.describe(coop, rnd)
         db.session.commit()

@@ -12,7 +12,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from sikd.cooperations import monitoring, schedules
-from sikd.cooperations.access import get_visible
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import bp
 from sikd.cooperations.rounds import MonitoringRound
@@ -22,7 +21,7 @@ from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
 from sikd.web.panels import detail_panel
 
-TIM = "tim_pengawasan"
+TIM = monitoring.TIM
 VIEWERS = (TIM, "tkksd", "kepala_daerah")
 KIND_LABELS = {"pemantauan": "Pemantauan", "evaluasi": "Evaluasi"}
 
@@ -111,20 +110,6 @@ def _back(coop_id: int):
     return redirect(url_for("cooperation_pages.detail", coop_id=coop_id) + "#pengawasan")
 
 
-def _own_running(coop_id: int) -> Cooperation:
-    coop = get_visible(coop_id, for_update=True)  # 404 when not visible
-    if coop.tenant_id != current_user.tenant_id or not current_user.has_role(TIM, "tkksd"):
-        raise AppError(
-            "bukan_tim_pengawasan",
-            "Pemantauan dan evaluasi dilakukan oleh Tim Pembinaan dan Pengawasan daerah pemilik "
-            "kerja sama.",
-            status=403,
-        )
-    if coop.status != CooperationStatus.BERJALAN:
-        raise AppError("kerja_sama_tidak_berjalan", "Kerja sama ini tidak berjalan.", status=409)
-    return coop
-
-
 @bp.post("/pemantauan-evaluasi/<int:round_id>/laporan")
 @login_required
 def monitoring_report_page(round_id: int):
@@ -133,7 +118,7 @@ def monitoring_report_page(round_id: int):
         raise NotFound("not_found", "Putaran pemantauan/evaluasi tidak ditemukan.")
     coop_id = rnd.cooperation_id
     try:
-        coop = _own_running(coop_id)
+        coop = monitoring.own_running(current_user, coop_id)
         monitoring.report(
             coop, rnd, current_user, request.form.get("catatan", "")[:4000], clock.now()
         )
@@ -164,10 +149,12 @@ def monitoring_report_page(round_id: int):
 def monitoring_open_page(coop_id: int):
     kind = request.form.get("kind", "")
     try:
-        coop = _own_running(coop_id)
+        coop = monitoring.own_running(current_user, coop_id)
         if kind not in monitoring.KINDS:
             raise AppError("invalid_input", "Pilih pemantauan atau evaluasi.", status=422)
-        monitoring.open_when_needed(coop, kind, request.form.get("alasan", "")[:2000], clock.now())
+        monitoring.open_when_needed(
+            coop, kind, request.form.get("alasan", "")[:2000], clock.now(), current_user
+        )
         db.session.commit()
     except AppError as exc:
         db.session.rollback()

@@ -72,6 +72,9 @@ def _supervisor(user: User) -> Tenant:
     return tenant
 
 
+require_supervisor = _supervisor  # for the exports of what the supervision pages show
+
+
 def _supervised_query(tenant: Tenant):
     """Domestic cooperation the tenant supervises: of (or partnered by) its kab/kota for a
     provinsi; of a provinsi for Kemendagri."""

@@ -19,6 +19,7 @@ from sikd.cooperations.access import (
     visible_first,
 )
 from sikd.cooperations.history import record_on_cooperation
+from sikd.cooperations.partners import record_for_partner
 from sikd.core.api import (
     api_login_required,
     cooperation_error,
@@ -238,13 +239,11 @@ class Supersede(MethodView):
                     cooperation_id=coop.id,
                     commit=False,
                 )
+            summary = f"{doc.title} digantikan: {reason}"
+            if side != coop.tenant_id:  # the partner's own document: on its own chain too
+                record_for_partner(coop, current_user, "document.superseded", summary)
             record_on_cooperation(
-                coop,
-                current_user,
-                "document.superseded",
-                "document",
-                doc.id,
-                f"{doc.title} digantikan: {reason}",
+                coop, current_user, "document.superseded", "document", doc.id, summary
             )
             public = doc.public
             db.session.commit()

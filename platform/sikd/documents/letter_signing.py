@@ -13,6 +13,7 @@ from typing import Any
 
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
+from sikd.core.storage import ObjectNotFound, StorageUnavailable
 from sikd.documents.models import Document, DocumentVersion, Letter
 from sikd.documents.services import open_version, upload_document
 from sikd.documents.signing import SigningFailed, signer
@@ -49,8 +50,22 @@ def sign_letter(
         owner_id = document.tenant_id
     with tenant_scope(owner_id):
         document = db.session.get(Document, letter.document_id)
+        if document.superseded:  # refused before the signature is spent
+            raise AppError(
+                "superseded",
+                "Dokumen surat ini sudah digantikan; tanda tangani surat yang berlaku.",
+                status=409,
+            )
         current = document.current_version
-        original = open_version(current).read()
+        try:
+            original = open_version(current).read()
+        except (StorageUnavailable, ObjectNotFound) as exc:
+            raise AppError(
+                "storage_unavailable",
+                "Berkas surat tidak dapat dibaca dari penyimpanan saat ini. Coba lagi beberapa "
+                "saat lagi; bila berulang, hubungi administrator.",
+                status=503,
+            ) from exc
         try:
             signed = signer().sign(original, user, nik=nik, passphrase=passphrase)
         except SigningFailed as exc:

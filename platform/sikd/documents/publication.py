@@ -29,14 +29,13 @@ from sikd.core.extensions import db, limiter
 from sikd.core.storage import ObjectNotFound, StorageUnavailable, get_storage
 from sikd.documents.models import Document, DocumentVersion
 from sikd.documents.signatures import summary_text
-from sikd.documents.uploads import NO_DOCUMENT
+from sikd.documents.uploads import NO_DOCUMENT, PUBLISH_ROLES
 from sikd.tenancy.scope import owned_by, system_scope
 from sikd.web.panels import public_panel
 from sikd.web.public_cache import CACHE_SECONDS, cached_value, public_changed, public_limit
 
 bp = Blueprint("public_documents", __name__)
 
-PUBLISH_ROLES = {"tkksd", "tenant_admin"}
 NOT_PUBLIC = (
     "Dokumen ini tidak diumumkan di daftar publik. Buka halaman kerja samanya di daftar publik "
     "untuk melihat dokumen yang diumumkan."

@@ -66,7 +66,7 @@ class SignLetter(MethodView):
 
     @blp.arguments(SignBody)
     @blp.response(201, VersionDetailOut)
-    @documented_errors(blp, 401, 403, 404, 409)
+    @documented_errors(blp, 401, 403, 404, 409, 503)
     def post(self, body, letter_id):
         """Tandatangani surat secara elektronik (NIK dan passphrase untuk layanan TTE); hasilnya versi baru."""
         from sikd.documents.letter_signing import sign_letter

@@ -103,13 +103,29 @@ def store_upload(
         coop, user, "document.uploaded", "document", version.document_id, summary, data
     )
     public = version.document.public
+    if public and not (user.tenant_id == coop.tenant_id and PUBLISH_ROLES & set(user.roles)):
+        # a version the TKKSD did not publish is not public by itself: withdrawn until it is
+        version.document.public = False
+        record_on_cooperation(
+            coop,
+            user,
+            "document.private",
+            "document",
+            version.document_id,
+            f"{label} ditarik dari daftar publik: versi {version.number} baru diunggah; TKKSD "
+            "mengumumkannya kembali bila versi ini boleh dibuka untuk umum",
+            {"version_id": version.id, "alasan": "versi_baru"},
+        )
     db.session.commit()
-    if public:  # the public register shows the new current version at once
+    if public:  # the public register shows the new version, or no longer the document
         public_changed()
     return version
 
 
 NO_DOCUMENT = "Dokumen tidak ditemukan atau tidak dapat Anda lihat."
+# who may put a document of the owning daerah in the public register (and keep a new version
+# of a public document public by uploading it)
+PUBLISH_ROLES = {"tkksd", "tenant_admin"}
 
 
 def visible_document(doc_id: int) -> tuple[Document, Cooperation]:

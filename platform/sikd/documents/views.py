@@ -53,7 +53,7 @@ def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
             Letter.document_id.is_not(None),
         )
     ).all()
-    current = {d.id: d.current_version for d in documents}
+    current = {d.id: d.current_version for d in documents if not d.superseded}
     out = {}
     for letter in letters:
         version = current.get(letter.document_id)

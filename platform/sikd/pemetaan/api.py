@@ -229,7 +229,7 @@ class Decree(MethodView):
 
     @blp.arguments(PemetaanDecreeArgs, location="form")
     @blp.response(200, CycleOut)
-    @documented_errors(blp, 401, 403, 404, 409, 422)
+    @documented_errors(blp, 401, 403, 404, 409, 413, 422)
     def post(self, args, cycle_id):
         """Unggah Keputusan Kepala Daerah (PDF); daftar menjadi rujukan (Pasal 17-19)."""
         cycle = services.get_cycle(current_user, cycle_id, "penetapan")
@@ -240,7 +240,7 @@ class Decree(MethodView):
                 "Unggah berkas PDF Keputusan.",
                 field_errors={"berkas": ["Wajib diunggah."]},
             )
-        pdf = upload.read(20 * 1024 * 1024 + 1)
+        pdf = upload.read(services.DECREE_MAX_BYTES + 1)
         services.decree(current_user, cycle, args["nomor"], args["tanggal"], pdf, clock.now())
         body = cycle_out(cycle)
         db.session.commit()

@@ -61,9 +61,19 @@ def get_cycle(user: User, cycle_id: int, status: str | None = None) -> PemetaanC
     return cycle
 
 
+YEARS = (2000, 2100)  # as the API's schema
+DECREE_MAX_BYTES = 20 * 1024 * 1024  # the Keputusan PDF; the caller reads one byte more
+
+
 def open_cycle(user: User, year: int, now: datetime) -> PemetaanCycle:
     """The TKKSD opens the year's pemetaan (Pasal 9, 11)."""
     _need(user, "tkksd", what="Pemetaan tahunan dibuka oleh TKKSD (Pasal 9).")
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise AppError(
+            "invalid_input",
+            f"Tahun pemetaan harus antara {YEARS[0]} dan {YEARS[1]} (misalnya {now.year + 1}).",
+            field_errors={"year": ["Tahun di luar rentang."]},
+        )
     exists = db.session.scalar(
         select(PemetaanCycle.id).where(
             PemetaanCycle.tenant_id == user.tenant_id, PemetaanCycle.year == year
@@ -251,6 +261,14 @@ def decree(user: User, cycle: PemetaanCycle, nomor: str, tanggal: date, pdf: byt
     """The Wali Kota's Keputusan is uploaded: the list is in force (Pasal 17–19); the previous
     year's list is replaced."""
     _need(user, "kepala_daerah", "tkksd", what="Keputusan diunggah oleh Kepala Daerah atau TKKSD.")
+    if len(pdf) > DECREE_MAX_BYTES:
+        raise AppError(
+            "file_too_large",
+            "Berkas Keputusan lebih dari 20 MB. Perkecil PDF-nya (mis. pindai ulang dengan "
+            "resolusi lebih rendah) lalu unggah lagi.",
+            status=413,
+            field_errors={"berkas": ["Paling besar 20 MB."]},
+        )
     if not nomor.strip() or not pdf.startswith(b"%PDF"):
         raise AppError(
             "invalid_input",

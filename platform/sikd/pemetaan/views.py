@@ -285,7 +285,7 @@ def decree_page(cycle_id: int):
                 "Keputusan diunggah setelah rapat pleno dicatat dan sebelum daftar berlaku.",
                 status=409,
             )
-        pdf = upload.read(20 * 1024 * 1024 + 1) if upload is not None else b""
+        pdf = upload.read(services.DECREE_MAX_BYTES + 1) if upload is not None else b""
         services.decree(
             current_user, cycle, request.form.get("nomor", "")[:200], tanggal, pdf, clock.now()
         )

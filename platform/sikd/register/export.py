@@ -54,8 +54,21 @@ def csv_lines(coops: Iterator[Cooperation]) -> Iterator[str]:
     for coop in coops:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([tanggal_angka(v) if isinstance(v, date) else v for v in _cells(coop)])
+        writer.writerow([_csv_cell(v) for v in _cells(coop)])
         yield buffer.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A date as ``dd/mm/yyyy``; text a spreadsheet would run as a formula (titles and notes
+    are typed by other tenants) gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, date):
+        return tanggal_angka(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _xlsx_row(sheet, values: list[Any]) -> list[Any]:
@@ -64,6 +77,10 @@ def _xlsx_row(sheet, values: list[Any]) -> list[Any]:
         if isinstance(value, date):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = "DD/MM/YYYY"
+            out.append(cell)
+        elif isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text, never a formula
             out.append(cell)
         else:
             out.append(value)
@@ -120,7 +137,7 @@ def table_csv_lines(
             writer.writerow([title])
         writer.writerow(headers)
         for values in rows:
-            writer.writerow([tanggal_angka(v) if isinstance(v, date) else v for v in values])
+            writer.writerow([_csv_cell(v) for v in values])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

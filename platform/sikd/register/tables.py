@@ -106,7 +106,8 @@ def draft_sections(user: User, year: int, phase: str | None) -> list[Section]:
 
 
 def report_of(user: User, report_id: int) -> SupervisionReport:
-    """A report the caller's tenant sent or received; any other: 404."""
+    """A report the caller's tenant sent or received, for the supervising roles that the
+    supervision page is for (403 for other roles); any other report: 404."""
     report = db.session.scalar(
         select(SupervisionReport).where(
             SupervisionReport.id == report_id,
@@ -118,6 +119,7 @@ def report_of(user: User, report_id: int) -> SupervisionReport:
     )
     if report is None:
         raise NotFound("not_found", "Laporan tidak ditemukan. Buka daftar laporan pengawasan.")
+    supervision.require_supervisor(user)
     return report
 
 

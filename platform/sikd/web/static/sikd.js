@@ -4,7 +4,8 @@
      XMLHttpRequest so that a bar shows how far the upload is, and its answer replaces the page;
    - the create wizard switches its steps in the page; a letter being made says when it is done;
    - what is typed into a form is kept (this tab only) until that form is sent, so a reload by
-     another form on the page (an upload) loses nothing; secrets are never kept.
+     another form on the page (an upload) loses nothing; secrets are never kept, and nothing
+     is left for the next person (cleared at login and logout).
    Without JavaScript every form still works (one page load per step or upload). */
 (function () {
   "use strict";
@@ -139,7 +140,16 @@
         if (f.name) window.sessionStorage.removeItem(draftKey(e.target, f));
       });
     });
-  } catch (err) { /* storage switched off: nothing kept, nothing broken */ }
+    var forget = function () {
+      Object.keys(window.sessionStorage).forEach(function (k) {
+        if (k.indexOf("sikd:") === 0) window.sessionStorage.removeItem(k);
+      });
+    };
+    if (document.querySelector("[data-forget-drafts=now]")) forget();
+    document.addEventListener("submit", function (e) {
+      if (e.target.hasAttribute("data-forget-drafts")) forget();
+    });
+  } catch (err) { /* storage off: nothing kept */ }
   /* back from the browser's cache (history), a sent form can be sent again */
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sending]").forEach(function (form) {
