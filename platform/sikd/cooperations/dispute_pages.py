@@ -15,6 +15,7 @@ from sikd.core import clock
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
 from sikd.web.panels import detail_panel
+from sikd.web.refusals import refused_back
 
 
 @detail_panel
@@ -49,11 +50,7 @@ def _run(coop_id: int, fn, done: str):
         fn(coop)
         db.session.commit()
     except AppError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message, "danger")
-        return _back(coop_id)
+        return refused_back(exc, _back(coop_id))
     flash(done, "success")
     return _back(coop_id)
 

@@ -20,6 +20,7 @@ from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
 from sikd.web.panels import detail_panel
+from sikd.web.refusals import refused_back
 
 TIM = monitoring.TIM
 VIEWERS = (TIM, "tkksd", "kepala_daerah")
@@ -125,11 +126,7 @@ def monitoring_report_page(round_id: int):
         done = monitoring.describe(coop, rnd)
         db.session.commit()
     except AppError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message, "danger")
-        return _back(coop_id)
+        return refused_back(exc, _back(coop_id))
     follow = done.get("tindak_lanjut")
     nxt = (
         f" Rekomendasi: {follow['label']} — menunggu TKKSD/kepala daerah menindaklanjutinya."
@@ -157,11 +154,7 @@ def monitoring_open_page(coop_id: int):
         )
         db.session.commit()
     except AppError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message, "danger")
-        return _back(coop_id)
+        return refused_back(exc, _back(coop_id))
     flash(
         f"{KIND_LABELS[kind]} dibuka pada saat diperlukan. Berikutnya: Tim Pembinaan dan "
         "Pengawasan melampirkan dokumen dan menyampaikan laporannya.",
