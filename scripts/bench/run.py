@@ -7,7 +7,7 @@ Seeds ``sikd_bench_<scale>`` with ``seed.py`` unless a complete seed of that sca
 then serves the app the way production does (gunicorn, ``infra/gunicorn.conf.py``) with 1 and
 with 2 web processes, and ``bare.py`` (one indexed query, same gunicorn settings) next to it.
 Logs in as Kota Bekasi's TKKSD (web and bearer token), Jawa Barat's Gubernur verifier and
-Kemendagri; each round requests every page once, each page request followed by one bare
+Kemendagri (the public register is read without login); each round requests every page once, each page request followed by one bare
 request, so both see the same machine. With 2 processes, 2 clients run the rounds at once.
 Statements per request come from ``X-Query-Count`` (``SIKD_COUNT_QUERIES=1``). Prints, never
 asserts.
@@ -138,6 +138,11 @@ def pages(coop_id: int, versions: int) -> list[tuple[str, str, str]]:
         ("API timeline", "api", f"/api/v1/cooperations/{coop_id}/timeline"),
         ("Gubernur queue /gubernur, Jawa Barat", "gubernur", "/gubernur"),
         ("Pantauan Nasional /nasional, Kemendagri", "kemendagri", "/nasional"),
+        ("dashboard /kerja-sama/dasbor, Bekasi TKKSD", "tkksd", "/kerja-sama/dasbor"),
+        ("dashboard /kerja-sama/dasbor, Kemendagri", "kemendagri", "/kerja-sama/dasbor"),
+        ("map /kerja-sama/peta, Kemendagri", "kemendagri", "/kerja-sama/peta"),
+        ("public register /publik/kerja-sama", "public", "/publik/kerja-sama"),
+        ("public register ?q=air minum", "public", "/publik/kerja-sama?q=air+minum"),
     ]
 
 
@@ -242,6 +247,8 @@ def main(argv: list[str] | None = None) -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="sikd-bench-"))
     log = var_dir / "gunicorn.log"
     env = {**benchlib.env_for(args.scale, redis_url, var_dir), "SIKD_COUNT_QUERIES": "1"}
+    import requests
+
     coop_id, versions = detail_target(args.scale)
     page_list = pages(coop_id, versions)
     try:
@@ -259,6 +266,7 @@ def main(argv: list[str] | None = None) -> None:
                             "gubernur": login_web(base, "gubernur@jabarprov.bench"),
                             "kemendagri": login_web(base, "sekjen@kemendagri.bench"),
                             "api": login_api(base, "tkksd@bekasikota.bench"),
+                            "public": requests.Session(),
                         }
                     )
                 # warm up: every page twice on every client session
