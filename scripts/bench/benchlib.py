@@ -38,7 +38,9 @@ def scale_tag(scale: float) -> str:
 
 
 def database_name(scale: float) -> str:
-    return f"sikd_bench_{scale_tag(scale)}"
+    """``sikd_bench_<scale>``, or ``SIKD_BENCH_DATABASE`` (e.g. a copy made with
+    ``create database … template sikd_bench_1``, commented as seeded)."""
+    return os.environ.get("SIKD_BENCH_DATABASE") or f"sikd_bench_{scale_tag(scale)}"
 
 
 def database_urls(scale: float):

@@ -220,12 +220,25 @@ def ensure_services() -> list:
     return keep
 
 
+def upgrade_schema(scale: float) -> None:
+    """A reused seed gets the migrations added since it was seeded (indexes, columns)."""
+    from flask_migrate import upgrade
+
+    from sikd import create_app
+
+    settings = benchlib.settings_for(scale, "redis://127.0.0.1:6379/0", Path(tempfile.mkdtemp()))
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--rounds", type=int, default=None, help="default 20, 8 from scale 0.5")
     parser.add_argument("--processes", default="1,2", help="web processes to try, e.g. 1,2")
     parser.add_argument("--reseed", action="store_true", help="seed again even if complete")
+    parser.add_argument("--pages", default="", help="only pages whose label contains this")
     args = parser.parse_args(argv)
     rounds = args.rounds or (8 if args.scale >= 0.5 else 20)
     keep = ensure_services()  # noqa: F841 - embedded servers live as long as this process
@@ -238,6 +251,7 @@ def main(argv: list[str] | None = None) -> None:
         seed.main(["--scale", str(args.scale), *(["--redis-url", redis] if redis else [])])
     else:
         print(f"reusing {benchlib.database_name(args.scale)} (complete seed, scale {args.scale:g})")
+        upgrade_schema(args.scale)
 
     claimed = None
     redis_url = os.environ.get("SIKD_BENCH_REDIS_URL")
@@ -250,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     import requests
 
     coop_id, versions = detail_target(args.scale)
-    page_list = pages(coop_id, versions)
+    page_list = [p for p in pages(coop_id, versions) if args.pages in p[0]]
     try:
         for processes in [int(p) for p in args.processes.split(",")]:
             app_proc, base = serve("sikd.wsgi:app", env, processes, log)
