@@ -7,20 +7,18 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from sikd.cooperations import forms
-from sikd.cooperations.access import actor_level, of_shared_file
+from sikd.cooperations.access import actor_level
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
-from sikd.cooperations.state import rules_of
+from sikd.cooperations.state import filed_documents, rules_of
 from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
 from sikd.documents.contents import ContentsRefused
 from sikd.documents.letter_signing import SIGNING_ROLES, sign_letter
-from sikd.documents.models import Document, Letter
+from sikd.documents.models import Letter
 from sikd.documents.publication import may_publish, set_public
 from sikd.documents.services import DocumentNotFound, DocumentRefused
 from sikd.documents.signatures import summary_text
@@ -66,12 +64,7 @@ def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
 def documents_panel(coop: Cooperation) -> dict[str, Any]:
     """The documents of the cooperation, with every version, and what the user may do: upload,
     mark a document public, sign a letter the user's tenant issued."""
-    documents = db.session.scalars(
-        select(Document)
-        .where(of_shared_file(Document, coop))
-        .options(selectinload(Document.versions))
-        .order_by(Document.created_at, Document.id)
-    ).all()
+    documents = filed_documents(coop)
     signable = _signable(coop, documents)
     return {
         "documents": documents,
