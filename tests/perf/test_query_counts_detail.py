@@ -1,5 +1,5 @@
 """The detail page of a cooperation asks a fixed number of statements however many documents,
-versions and history entries it shows (at national scale a cooperation carries tens of
+and versions it shows, for each role that reads it (at national scale a cooperation carries tens of
 versions: the page read them by ``document_id`` alone, and its documents twice). The documents
 API lists every version in the same query. Counted with the same hook as ``make bench``; no
 timings."""
@@ -45,6 +45,7 @@ def _shown_versions(page: str) -> int:
 def test_detail_page_asks_as_many_statements_for_35_versions_as_for_5(app, web, api, kinds):
     opd, tkksd_api = api("32.75", "opd"), api("32.75", "tkksd")
     tkksd, sekjen = web("32.75", ["tkksd"]), web("KEMENDAGRI", ["sekjen_verifier"])
+    walikota, opd_web = web("32.75", ["kepala_daerah"]), web("32.75", ["opd"])
     created = opd.post("/api/v1/cooperations", json=SISTER_CITY)
     assert created.status_code == 201, created.get_json()
     cid = created.get_json()["id"]
@@ -60,6 +61,8 @@ def test_detail_page_asks_as_many_statements_for_35_versions_as_for_5(app, web, 
         for who, client, path in (
             ("tkksd", tkksd, f"/kerja-sama/{cid}"),
             ("sekjen", sekjen, f"/kerja-sama/{cid}"),
+            ("walikota", walikota, f"/kerja-sama/{cid}"),
+            ("opd", opd_web, f"/kerja-sama/{cid}"),
         ):
             counts[who], page = statements(client, path)
             if who == "tkksd":
@@ -92,3 +95,47 @@ def test_detail_page_asks_as_many_statements_for_35_versions_as_for_5(app, web, 
     assert page.count("terkini</span>") == len(docs)
     assert large == small, (small, large)
     assert max(large.values()) <= 15, large
+
+
+def test_running_cooperation_page_asks_as_many_statements_for_more_versions(
+    app, client, make_user, web
+):
+    """A cooperation in pelaksanaan shows its monitoring schedule too; its page for the TKKSD,
+    the Kepala Daerah (who may sign letters), the Tim Pengawasan and Kemendagri stays within
+    15 statements, as many with three more versions of every plain document."""
+    from datetime import date
+
+    from sikd.rules import effective_rulebook
+    from sikd.testing.running import people, running_ksdpl
+
+    p = people(client, make_user, "32.75")
+    try:
+        cid = running_ksdpl(app, p, "32.75", date(2027, 1, 15), date(2031, 12, 31))
+        readers = {
+            "tkksd": web("32.75", ["tkksd"]),
+            "kepala_daerah": web("32.75", ["kepala_daerah"]),
+            "tim": web("32.75", ["tim_pengawasan"]),
+            "sekjen": web("KEMENDAGRI", ["sekjen_verifier"]),
+        }
+        path = f"/kerja-sama/{cid}"
+
+        def measure() -> dict[str, int]:
+            return {who: statements(c, path)[0] for who, c in readers.items()}
+
+        small = measure()
+        assert "15 Juli 2027" in text(readers["tim"].get(path))  # the planned pemantauan
+        kinds = effective_rulebook("32.75").as_dict()["document_kinds"]
+        docs = p["tkksd"].get(f"/api/v1/cooperations/{cid}/documents").get_json()["items"]
+        plain = [d for d in docs if not kinds[d["kind"]].get("checks")]
+        plain = [d for d in plain if not kinds[d["kind"]].get("signature")]
+        assert len(plain) >= 3
+        for doc in plain:
+            for n in range(2, 5):
+                _new_version(p["tkksd"], cid, doc, kinds, n)
+        large = measure()
+        page = text(readers["tkksd"].get(path))
+        assert _shown_versions(page) == sum(len(d["versions"]) for d in docs) + 3 * len(plain)
+        assert large == small, (small, large)
+        assert max(large.values()) <= 15, large
+    finally:
+        app.extensions.pop("sikd_clock", None)

@@ -12,7 +12,7 @@ from sikd.cooperations import forms
 from sikd.cooperations.access import actor_level
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
-from sikd.cooperations.state import filed_documents, rules_of
+from sikd.cooperations.state import TRANSACTION_DOCUMENTS, filed_documents, rules_of
 from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
@@ -38,19 +38,36 @@ def _can_upload(coop: Cooperation) -> bool:
     return may_file_now(coop, level)
 
 
+def coop_letters(coop: Cooperation) -> list[Letter]:
+    """The letters the user's tenant requested on the cooperation, newest first; read once for
+    the panels of a page that only reads (TRANSACTION_DOCUMENTS): the letters in progress and
+    the letters to sign come from the same rows."""
+    cache = db.session.info.get(TRANSACTION_DOCUMENTS)
+    key = ("letters", coop.id, current_user.tenant_id)
+    if cache is not None and key in cache:
+        return cache[key]
+    letters = list(
+        db.session.scalars(
+            scoped(Letter, current_user.tenant_id)
+            .where(Letter.cooperation_id == coop.id)
+            .order_by(Letter.id.desc())
+        )
+    )
+    if cache is not None:
+        cache[key] = letters
+    return letters
+
+
 def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
     """The letters of this cooperation the user's tenant issued and the user may sign now
     (rendered as PDF, its current version not yet validly signed), by document id."""
     if not SIGNING_ROLES & set(current_user.roles):
         return {}
-    letters = db.session.scalars(
-        scoped(Letter, current_user.tenant_id).where(
-            Letter.cooperation_id == coop.id,
-            Letter.status == "done",
-            Letter.fmt == "pdf",
-            Letter.document_id.is_not(None),
-        )
-    ).all()
+    letters = [
+        lt
+        for lt in coop_letters(coop)
+        if lt.status == "done" and lt.fmt == "pdf" and lt.document_id is not None
+    ]
     current = {d.id: d.current_version for d in documents if not d.superseded}
     out = {}
     for letter in letters:
