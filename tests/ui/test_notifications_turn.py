@@ -7,7 +7,7 @@ import re
 
 from sikd.core import clock
 from sikd.testing.journeys import to_gubernur_with_rencana
-from sikd.testing.web import text
+from sikd.testing.web import csrf, text
 
 
 def _people(api):
@@ -47,3 +47,57 @@ def test_the_gubernur_is_told_it_is_its_turn_and_the_menu_counts_unread(web, api
     notes = text(walikota.get("/notifikasi"))
     info = notes.split('id="informasi"', 1)[1]
     assert "informasi" in info and "Gubernur" in info
+
+
+def _menu_badge(page: str) -> str | None:
+    found = re.search(r'Notifikasi <span class="badge[^"]*">([^<]+)<', page)
+    return found.group(1) if found else None
+
+
+def test_the_menu_counts_unread_up_to_99_and_shows_99_plus_beyond(app, web):
+    """A TKKSD of a big kota has thousands of unread notifications: the menu counts them up to
+    99 exactly, and shows "99+" from the hundredth on, without reading them all."""
+    from sqlalchemy import select, update
+
+    from sikd.accounts.models import User
+    from sikd.core.extensions import db
+    from sikd.notifications.models import Notification
+    from sikd.notifications.services import add_notifications
+    from sikd.tenancy.models import Tenant
+    from sikd.tenancy.scope import system_scope
+
+    tkksd = web("32.75", ["tkksd"])
+
+    def add(n: int, roles: list[str]) -> None:
+        with app.app_context(), system_scope():
+            bekasi = db.session.scalar(select(Tenant.id).where(Tenant.code == "32.75"))
+            specs = [(bekasi, "info", f"Catatan {i}", "Isi", roles, None) for i in range(n)]
+            add_notifications(None, specs, clock.now())
+            db.session.commit()
+
+    add(98, ["tkksd"])
+    add(5, ["opd"])  # not the TKKSD's
+    assert _menu_badge(text(tkksd.get("/beranda"))) == "98"
+    add(1, [])  # to the whole instansi
+    assert _menu_badge(text(tkksd.get("/beranda"))) == "99"
+    add(1, ["tkksd"])
+    assert _menu_badge(text(tkksd.get("/beranda"))) == "99+"
+    assert "99+ belum dibaca" in text(tkksd.get("/notifikasi"))
+    add(50, ["tkksd"])
+    assert _menu_badge(text(tkksd.get("/beranda"))) == "99+"
+    with app.app_context(), system_scope():  # the TKKSD reads the newest 60 of its own
+        readers = list(db.session.scalars(select(User.id).where(User.roles.contains(["tkksd"]))))
+        newest = (
+            select(Notification.id)
+            .where(Notification.recipient_roles.contains(["tkksd"]))
+            .order_by(Notification.id.desc())
+            .limit(60)
+        )
+        db.session.execute(
+            update(Notification).where(Notification.id.in_(newest)).values(read_by=readers)
+        )
+        db.session.commit()
+    assert _menu_badge(text(tkksd.get("/beranda"))) == "90"  # 98 + 1 + 1 + 50 - 60, exactly
+    token = csrf(text(tkksd.get("/notifikasi")))
+    tkksd.post("/notifikasi/dibaca", data={"csrf_token": token})
+    assert _menu_badge(text(tkksd.get("/beranda"))) is None

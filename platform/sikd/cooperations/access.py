@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import joinedload
 
 from sikd.accounts.models import User
 from sikd.cooperations.models import Cooperation, CooperationAccess, parties
@@ -114,8 +115,13 @@ def visible_query():
 
 
 def get_visible(coop_id: int, for_update: bool = False) -> Cooperation:
-    """The cooperation if the current tenant may see it, else :class:`NotFound`."""
-    query = visible_query().where(Cooperation.id == coop_id)
+    """The cooperation if the current tenant may see it, else :class:`NotFound`; with its pinned
+    rulebook version (the row, its JSON deferred: every caller reads the rulebook)."""
+    query = (
+        visible_query()
+        .where(Cooperation.id == coop_id)
+        .options(joinedload(Cooperation.rulebook_version))
+    )
     if for_update:
         query = query.with_for_update(of=Cooperation)
     coop = db.session.scalar(query)

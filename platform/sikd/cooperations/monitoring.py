@@ -322,14 +322,13 @@ def describe(coop: Cooperation, rnd: MonitoringRound) -> dict[str, Any]:
     }
 
 
-def rounds_of(coop_id: int) -> list[MonitoringRound]:
-    return list(
-        db.session.scalars(
-            select(MonitoringRound)
-            .where(MonitoringRound.cooperation_id == coop_id)
-            .order_by(MonitoringRound.opened_at, MonitoringRound.id)
-        )
-    )
+def rounds_of(coop_id: int, tenant_id: int | None = None) -> list[MonitoringRound]:
+    """The rounds of a cooperation (row-level security keeps the current tenant's); with
+    ``tenant_id`` (the owner's, as the owner reads them) by the tenant-led index."""
+    query = select(MonitoringRound).where(MonitoringRound.cooperation_id == coop_id)
+    if tenant_id is not None:
+        query = query.where(MonitoringRound.tenant_id == tenant_id)
+    return list(db.session.scalars(query.order_by(MonitoringRound.opened_at, MonitoringRound.id)))
 
 
 def inbox(tenant_id: int, roles: list[str]) -> list[dict[str, Any]]:

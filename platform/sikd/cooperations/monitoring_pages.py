@@ -13,12 +13,13 @@ from flask_login import current_user, login_required
 
 from sikd.cooperations import monitoring, schedules
 from sikd.cooperations.models import Cooperation, CooperationStatus
-from sikd.cooperations.pages import bp
+from sikd.cooperations.pages import bp, detail_deadlines
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.cooperations.state import current_documents, rules_of
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
+from sikd.deadlines.models import DeadlineStatus
 from sikd.web.panels import detail_panel
 from sikd.web.refusals import refused_back
 
@@ -67,10 +68,16 @@ def monitoring_panel(coop: Cooperation) -> dict[str, Any]:
         return {"pengawasan": None}
     if coop.term_start is None:  # nothing signed yet, nothing to monitor (Pasal 84)
         return {"pengawasan": None}
-    rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]
+    rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id, coop.tenant_id)]
+    known = detail_deadlines(coop)  # read already for the page's history
+    open_rows = (
+        schedules.rows_of(coop.id, ("open",))
+        if known is None
+        else [d for d in known if d.jadwal is not None and d.status == DeadlineStatus.OPEN]
+    )
     planned = [
         schedules.describe(coop, r)
-        for r in schedules.rows_of(coop.id, ("open",))
+        for r in open_rows
         if r.jadwal in kinds and "round_id" not in (r.spec or {})
     ]
     return {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, g
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -186,6 +186,25 @@ def known_inputs(coop: Cooperation) -> dict[str, Any]:
     return {k: v for k, v in known.items() if v}
 
 
+# flask.g key: the deadlines the detail page read for its history, while its panels are built
+# (the monitoring panel takes its open schedule rows from them instead of asking again).
+_PAGE_DEADLINES = "sikd_detail_deadlines"
+
+
+def detail_deadlines(coop: Cooperation) -> list[Any] | None:
+    """Every deadline of the cooperation (its owner's rows, by due date) when the detail page
+    of this cooperation is being built, else None."""
+    return (g.get(_PAGE_DEADLINES) or {}).get(coop.id)
+
+
+def _panels(coop: Cooperation, deadlines: list[Any]) -> dict[str, Any]:
+    setattr(g, _PAGE_DEADLINES, {coop.id: deadlines})
+    try:
+        return detail_panels_context(coop)
+    finally:
+        g.pop(_PAGE_DEADLINES, None)
+
+
 def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
     rules = rules_of(coop)
     data = timeline(coop)
@@ -241,6 +260,6 @@ def detail_context(coop: Cooperation, **extra: Any) -> dict[str, Any]:
         "upload_values": MultiDict(),
         "upload_kind": None,
         "top_error": None,
-        **detail_panels_context(coop),
+        **_panels(coop, data["deadlines"]),
         **extra,
     }

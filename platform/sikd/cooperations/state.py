@@ -7,8 +7,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sikd.cooperations.models import Cooperation, parties
@@ -87,15 +87,72 @@ def rules_of(coop: Cooperation) -> Rulebook:
 # session.info key: while a dict is there (the sweep's transitions, which upload nothing), the
 # documents read once in a transaction are reused by the other readers in that transaction.
 TRANSACTION_DOCUMENTS = "sikd_documents_this_transaction"
+# session.info key: set (with TRANSACTION_DOCUMENTS) by a page that only reads and shows every
+# version of every document (the detail page): the documents that count are taken from the one
+# query that reads them all with their versions (:func:`filed_documents`).
+EVERY_VERSION = "sikd_every_version_this_page"
+
+
+def _document_model():
+    return Cooperation.current_documents.property.mapper.class_  # documents own the model
+
+
+def _current_of(docs: list[Any]) -> list[Any]:
+    """The documents that count (not superseded, with a current version), by id, each with its
+    current version set from the versions read with it."""
+    current = []
+    for doc in sorted(docs, key=lambda d: d.id):
+        if doc.superseded or doc.current_version_id is None:
+            continue
+        version = next((v for v in doc.versions if v.id == doc.current_version_id), None)
+        if version is not None:
+            set_committed_value(doc, "current_version", version)
+        current.append(doc)
+    return current
+
+
+def filed_documents(coop: Cooperation) -> list[Any]:
+    """Every document filed on the cooperation by either side (oldest first) with all its
+    versions, in one query. A version is kept under its document's tenant, so the versions are
+    joined by ``(tenant_id, document_id)`` and the tenant-led unique index answers (by
+    ``document_id`` alone PostgreSQL walks the whole index). Within a page that only reads
+    (TRANSACTION_DOCUMENTS), read once and the documents that count are taken from it."""
+    cache = db.session.info.get(TRANSACTION_DOCUMENTS)
+    key = ("filed", coop.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    document = _document_model()
+    version = document.versions.property.mapper.class_
+    docs = list(
+        db.session.scalars(
+            select(document)
+            .outerjoin(
+                version,
+                and_(version.tenant_id == document.tenant_id, version.document_id == document.id),
+            )
+            .where(document.tenant_id.in_(parties(coop)), document.cooperation_id == coop.id)
+            .options(contains_eager(document.versions))
+            .order_by(document.created_at, document.id, version.number)
+            .execution_options(populate_existing=True)
+        ).unique()
+    )
+    if cache is not None:
+        cache[key] = docs
+        current = _current_of(docs)
+        set_committed_value(coop, "current_documents", current)
+        cache[coop.id] = current
+    return docs
 
 
 def current_documents(coop: Cooperation) -> list[Any]:
     """The documents that count now, read afresh (an upload earlier in the transaction shows),
     with their current versions in the same query."""
     cache = db.session.info.get(TRANSACTION_DOCUMENTS)
+    if cache is not None and coop.id not in cache and db.session.info.get(EVERY_VERSION):
+        filed_documents(coop)
     if cache is not None and coop.id in cache:
         return cache[coop.id]
-    document = Cooperation.current_documents.property.mapper.class_  # documents own the model
+    document = _document_model()
     docs = list(
         db.session.scalars(
             select(document)

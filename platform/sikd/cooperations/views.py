@@ -29,7 +29,7 @@ from sikd.cooperations.queries import (
     watched,
 )
 from sikd.cooperations.queues import gubernur_page
-from sikd.cooperations.state import TRANSACTION_DOCUMENTS, rules_of
+from sikd.cooperations.state import EVERY_VERSION, TRANSACTION_DOCUMENTS, rules_of
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
@@ -138,12 +138,13 @@ def detail(coop_id: int):
     coop = visible_or_none(coop_id)
     if coop is None:
         return not_found_page()
-    # a page that only reads: the documents that count are read once for all its parts
-    db.session.info[TRANSACTION_DOCUMENTS] = {}
+    # a page that only reads: the documents are read once, with every version, for all its parts
+    db.session.info.update({TRANSACTION_DOCUMENTS: {}, EVERY_VERSION: True})
     try:
         return render_template("cooperations/detail.html", **detail_context(coop))
     finally:
         db.session.info.pop(TRANSACTION_DOCUMENTS, None)
+        db.session.info.pop(EVERY_VERSION, None)
 
 
 @bp.post("/kerja-sama/<int:coop_id>/tindakan/<action>")

@@ -8,18 +8,17 @@ from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from sikd.cooperations.access import (
     filing_tenant_id,
     get_visible,
-    of_shared_file,
     parties,
     visible_first,
 )
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.partners import record_for_partner
+from sikd.cooperations.state import filed_documents
 from sikd.core.api import (
     api_login_required,
     cooperation_error,
@@ -132,12 +131,7 @@ class CooperationDocuments(MethodView):
     def get(self, coop_id):
         """Dokumen kerja sama ini dengan semua versinya."""
         coop = get_visible(coop_id)
-        docs = db.session.scalars(
-            select(Document)
-            .where(of_shared_file(Document, coop))
-            .order_by(Document.created_at, Document.id)
-        ).all()
-        return {"items": [document_dict(d) for d in docs]}
+        return {"items": [document_dict(d) for d in filed_documents(coop)]}
 
     @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(201, DocumentOut)

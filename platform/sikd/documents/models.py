@@ -70,9 +70,14 @@ class Document(TenantOwnedMixin, db.Model):
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
 
+    # A version is kept under its document's tenant: loaded by (tenant_id, document_id), so the
+    # tenant-led unique index answers (by document_id alone PostgreSQL walks the whole index).
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document",
-        foreign_keys="DocumentVersion.document_id",
+        primaryjoin=(
+            "and_(Document.id == foreign(DocumentVersion.document_id), "
+            "Document.tenant_id == DocumentVersion.tenant_id)"
+        ),
         order_by="DocumentVersion.number",
     )
     current_version: Mapped[DocumentVersion | None] = relationship(

@@ -28,10 +28,8 @@ from sikd.cooperations.state import engine_state, rulebook_of, rules_of
 from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.documents.letters import LETTER_KINDS
-from sikd.documents.models import Letter
 from sikd.documents.uploads import UPLOAD_ROLES, request_cooperation_letter
-from sikd.documents.views import _store, bp
-from sikd.tenancy.scope import scoped
+from sikd.documents.views import _store, bp, coop_letters
 from sikd.web.panels import detail_panel
 from sikd.workflow import engine
 from sikd.workflow.types import Actor
@@ -77,12 +75,7 @@ def letters_panel(coop: Cooperation) -> dict[str, Any]:
     mine = _own_uploader(coop)
     letters = []
     if mine:
-        letters = db.session.scalars(
-            scoped(Letter, current_user.tenant_id)
-            .where(Letter.cooperation_id == coop.id)
-            .order_by(Letter.id.desc())
-            .limit(10)
-        ).all()
+        letters = coop_letters(coop)[:10]  # the newest ten
     return {
         "letter_for": _generable() if mine else {},
         "letters": [lt for lt in letters if lt.status != "done"],

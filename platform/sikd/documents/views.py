@@ -7,20 +7,18 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from sikd.cooperations import forms
-from sikd.cooperations.access import actor_level, of_shared_file
+from sikd.cooperations.access import actor_level
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import detail_context, not_found_page, visible_or_none
-from sikd.cooperations.state import rules_of
+from sikd.cooperations.state import TRANSACTION_DOCUMENTS, filed_documents, rules_of
 from sikd.core.errors import AppError, render_error
 from sikd.core.extensions import db
 from sikd.core.storage import StorageUnavailable
 from sikd.documents.contents import ContentsRefused
 from sikd.documents.letter_signing import SIGNING_ROLES, sign_letter
-from sikd.documents.models import Document, Letter
+from sikd.documents.models import Letter
 from sikd.documents.publication import may_publish, set_public
 from sikd.documents.services import DocumentNotFound, DocumentRefused
 from sikd.documents.signatures import summary_text
@@ -40,19 +38,36 @@ def _can_upload(coop: Cooperation) -> bool:
     return may_file_now(coop, level)
 
 
+def coop_letters(coop: Cooperation) -> list[Letter]:
+    """The letters the user's tenant requested on the cooperation, newest first; read once for
+    the panels of a page that only reads (TRANSACTION_DOCUMENTS): the letters in progress and
+    the letters to sign come from the same rows."""
+    cache = db.session.info.get(TRANSACTION_DOCUMENTS)
+    key = ("letters", coop.id, current_user.tenant_id)
+    if cache is not None and key in cache:
+        return cache[key]
+    letters = list(
+        db.session.scalars(
+            scoped(Letter, current_user.tenant_id)
+            .where(Letter.cooperation_id == coop.id)
+            .order_by(Letter.id.desc())
+        )
+    )
+    if cache is not None:
+        cache[key] = letters
+    return letters
+
+
 def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
     """The letters of this cooperation the user's tenant issued and the user may sign now
     (rendered as PDF, its current version not yet validly signed), by document id."""
     if not SIGNING_ROLES & set(current_user.roles):
         return {}
-    letters = db.session.scalars(
-        scoped(Letter, current_user.tenant_id).where(
-            Letter.cooperation_id == coop.id,
-            Letter.status == "done",
-            Letter.fmt == "pdf",
-            Letter.document_id.is_not(None),
-        )
-    ).all()
+    letters = [
+        lt
+        for lt in coop_letters(coop)
+        if lt.status == "done" and lt.fmt == "pdf" and lt.document_id is not None
+    ]
     current = {d.id: d.current_version for d in documents if not d.superseded}
     out = {}
     for letter in letters:
@@ -66,12 +81,7 @@ def _signable(coop: Cooperation, documents) -> dict[int, Letter]:
 def documents_panel(coop: Cooperation) -> dict[str, Any]:
     """The documents of the cooperation, with every version, and what the user may do: upload,
     mark a document public, sign a letter the user's tenant issued."""
-    documents = db.session.scalars(
-        select(Document)
-        .where(of_shared_file(Document, coop))
-        .options(selectinload(Document.versions))
-        .order_by(Document.created_at, Document.id)
-    ).all()
+    documents = filed_documents(coop)
     signable = _signable(coop, documents)
     return {
         "documents": documents,

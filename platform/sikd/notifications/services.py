@@ -98,13 +98,22 @@ def is_turn(note: Notification, user: Any) -> bool:
     return bool(set(note.recipient_roles or ()) & set(user.roles))
 
 
+# The menu counts unread notifications up to this many and shows "99+" beyond: a TKKSD of a
+# big kota has tens of thousands, and counting them all on every page read them all.
+UNREAD_CAP = 100
+
+
 def unread_count(user: Any) -> int:
-    """How many of the user's notifications the user has not read (one query, for the menu)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
+    """How many of the user's notifications the user has not read, at most ``UNREAD_CAP`` (one
+    query, for the menu): the newest first by the tenant-led index, stopping at the cap."""
+    newest_unread = (
+        select(Notification.id)
         .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
+        .order_by(Notification.created_at.desc())
+        .limit(UNREAD_CAP)
+        .subquery()
     )
+    return db.session.scalar(select(func.count()).select_from(newest_unread))
 
 
 def mark_one_read(user: Any, note_id: int) -> Notification | None:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from sikd.notifications.services import (
+    UNREAD_CAP,
     is_turn,
     mark_notifications_read,
     mark_one_read,
@@ -22,13 +23,15 @@ bp = Blueprint("notification_pages", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def _unread() -> dict[str, Any]:
-    """``unread_notifications`` for the menu of every page (one query when signed in)."""
+    """``unread_notifications`` for the menu of every page (one query when signed in), as the
+    menu shows it: the number, or "99+" from ``UNREAD_CAP`` on."""
     if not getattr(current_user, "is_authenticated", False):
         return {"unread_notifications": 0}
     try:
-        return {"unread_notifications": unread_count(current_user)}
+        count = unread_count(current_user)
     except SQLAlchemyError:  # an error page after a failed transaction still renders
         return {"unread_notifications": 0}
+    return {"unread_notifications": count if count < UNREAD_CAP else f"{UNREAD_CAP - 1}+"}
 
 
 @bp.route("/notifikasi")

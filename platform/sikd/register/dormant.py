@@ -38,7 +38,9 @@ LATE_FLAGS = {
 
 # The documents tables belong to ``documents`` (a sibling package): read by name, two columns.
 _documents = table("documents", column("id"), column("cooperation_id"), column("tenant_id"))
-_versions = table("document_versions", column("document_id"), column("uploaded_at"))
+_versions = table(
+    "document_versions", column("document_id"), column("uploaded_at"), column("tenant_id")
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,15 @@ def _last_activity():
     )
     uploads = (
         select(func.max(_versions.c.uploaded_at))
-        .select_from(_versions.join(_documents, _documents.c.id == _versions.c.document_id))
+        .select_from(  # a version is kept under its document's tenant: the tenant-led index
+            _versions.join(
+                _documents,
+                and_(
+                    _documents.c.id == _versions.c.document_id,
+                    _documents.c.tenant_id == _versions.c.tenant_id,
+                ),
+            )
+        )
         .where(
             _documents.c.tenant_id == Cooperation.tenant_id,
             _documents.c.cooperation_id == Cooperation.id,
