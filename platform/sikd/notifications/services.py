@@ -98,13 +98,21 @@ def is_turn(note: Notification, user: Any) -> bool:
     return bool(set(note.recipient_roles or ()) & set(user.roles))
 
 
-def unread_count(user: Any) -> int:
-    """How many of the user's notifications the user has not read (one query, for the menu)."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
+# The menu says "99+" past this many: a Kota's TKKSD may have tens of thousands unread, and
+# counting them all costs more than the page that shows the number.
+UNREAD_CAP = 99
+
+
+def unread_count(user: Any, cap: int = UNREAD_CAP) -> int:
+    """How many of the user's notifications the user has not read, counting at most
+    ``cap + 1`` (more than ``cap`` = many); one query, for the menu."""
+    unread = (
+        select(Notification.id)
         .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
+        .limit(cap + 1)
+        .subquery()
     )
+    return db.session.scalar(select(func.count()).select_from(unread))
 
 
 def mark_one_read(user: Any, note_id: int) -> Notification | None:
