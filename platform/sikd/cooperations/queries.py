@@ -119,6 +119,36 @@ def _page(query, order: tuple, *, limit: int | None, offset: int = 0, options=()
     return list(rows)
 
 
+def _counted_page(
+    query, order: tuple, *, limit: int, offset: int = 0, options=(), also=()
+) -> tuple[list[Cooperation], tuple[int, ...] | None]:
+    """:func:`_page` and, in the same statement, how many rows ``query`` has in all and how
+    many of them meet each condition of ``also`` (``count(*) OVER ()``: the sort of the page
+    reads every match anyway, so a separate count would read them twice). The counts are
+    None when the page is empty (past the last page: the caller counts apart)."""
+    counts = [
+        func.count().over().label("n0"),
+        *(func.count().filter(cond).over().label(f"n{i}") for i, cond in enumerate(also, 1)),
+    ]
+    page = (
+        query.with_only_columns(Cooperation.id, *counts)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    result = db.session.execute(
+        visible_query()
+        .join(page, page.c.id == Cooperation.id)
+        .add_columns(*(page.c[c.name] for c in counts))
+        .options(*options)
+        .order_by(*order)
+    ).all()
+    if not result:
+        return [], None
+    return [row[0] for row in result], tuple(result[0][1:])
+
+
 def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
     """The register: every cooperation the caller may see, filtered and paged."""
     query = _reachable(visible_query())
@@ -146,13 +176,14 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
     if args.get("overdue"):
         query = _overdue(query)
     page, per_page = args.get("page", 1), args.get("per_page", 50)
-    rows = _page(
+    rows, counts = _counted_page(
         query,
         (Cooperation.updated_at.desc(), Cooperation.id.desc()),
         limit=per_page,
         offset=(page - 1) * per_page,
     )
-    return rows, capped_count(query, max(COUNT_CAP, page * per_page))
+    cap = max(COUNT_CAP, page * per_page)
+    return rows, min(counts[0], cap + 1) if counts else capped_count(query, cap)
 
 
 # The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu,
@@ -233,8 +264,10 @@ def _watch_query(user: User):
 def watched(user: User, *, limit: int, offset: int = 0) -> tuple[list[Cooperation], int]:
     """The Dipantau part of the inbox: overdue first, then by due date; and how many."""
     query = _watch_query(user)
-    rows = _page(query, _BY_DUE, limit=limit, offset=offset)
-    return rows, capped_count(query)
+    rows, counts = _counted_page(query, _BY_DUE, limit=limit, offset=offset)
+    if counts is None:
+        return rows, capped_count(query) if offset else 0
+    return rows, min(counts[0], COUNT_CAP + 1)
 
 
 def inbox(
@@ -251,6 +284,38 @@ def inbox(
     options = (selectinload(Cooperation.current_documents),) if with_documents else ()
     rows = _page(_inbox_query(user, level), _BY_DUE, limit=limit, offset=offset, options=options)
     return [{"cooperation": c, "due_at": c.next_due_at} for c in rows]
+
+
+def inbox_page(
+    user: User,
+    *,
+    page: int,
+    per_page: int,
+    level: str | None = None,
+    with_documents: bool = False,
+    clamp: bool = True,
+) -> tuple[list[dict[str, Any]], int, int]:
+    """One page of :func:`inbox` and (waiting, of which overdue), in one query (two
+    ``with_documents``). Past the last page: the last page with ``clamp`` (the web pages, as
+    their pager shows it), none without (the API); then the counts are a query of their own."""
+    options = (selectinload(Cooperation.current_documents),) if with_documents else ()
+    query = _inbox_query(user, level)
+    rows, counts = _counted_page(
+        query,
+        _BY_DUE,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+        options=options,
+        also=(Cooperation.next_due_at < clock.now(),),
+    )
+    if counts is None:
+        counts = inbox_counts(user, level)
+        last = max((counts[0] + per_page - 1) // per_page, 1)
+        if clamp and counts[0] and page > last:
+            offset = (last - 1) * per_page
+            rows = _page(query, _BY_DUE, limit=per_page, offset=offset, options=options)
+    items = [{"cooperation": c, "due_at": c.next_due_at} for c in rows]
+    return items, counts[0], counts[1]
 
 
 def inbox_counts(user: User, level: str | None = None) -> tuple[int, int]:

@@ -123,15 +123,13 @@ def mark_one_read(user: Any, note_id: int) -> Notification | None:
     return note
 
 
-def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(*_mine(user))
-            .order_by(Notification.created_at.desc())
-            .limit(limit)
-        )
-    )
+def notifications_for(user: Any, limit: int = 50, kind: str | None = None) -> list[Notification]:
+    """The user's latest notifications (of one ``kind``: the received reports have their own
+    index, so they are not looked for among all of a tenant's notifications)."""
+    query = select(Notification).where(*_mine(user))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return list(db.session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
 
 
 def mark_notifications_read(user: Any, ids: list[int] | None = None) -> int:
