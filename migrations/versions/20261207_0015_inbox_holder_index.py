@@ -5,6 +5,7 @@ The inbox (``holder_tenant_id``), the Gubernur's queue (held at ``provinsi``) an
 queues list the cooperations a tenant holds while they can still be acted on (``berjalan`` and
 ``berakhir``: a term that ran out still needs its pengakhiran). The earlier partial index
 (``status = 'berjalan'``) no longer matched that filter, so the inbox read the whole table.
+Dipantau lists the tenant's own active cooperations waiting for somebody else (by tenant).
 The API inbox lists the reports (``laporan_diterima``) a tenant received; a Kota has tens of
 thousands of other notifications.
 
@@ -30,6 +31,12 @@ def upgrade():
         postgresql_where=sa.text("status in ('berjalan', 'berakhir')"),
     )
     op.create_index(
+        "ix_cooperations_active_tenant",
+        "cooperations",
+        ["tenant_id"],
+        postgresql_where=sa.text("status in ('berjalan', 'berakhir')"),
+    )
+    op.create_index(
         "ix_notifications_reports",
         "notifications",
         ["tenant_id", "created_at"],
@@ -39,4 +46,5 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_notifications_reports", table_name="notifications")
+    op.drop_index("ix_cooperations_active_tenant", table_name="cooperations")
     op.drop_index("ix_cooperations_active_holder", table_name="cooperations")

@@ -72,6 +72,12 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "holder_level",
             postgresql_where=text("status in ('berjalan', 'berakhir')"),
         ),
+        # a tenant's own active cooperations (Dipantau: those waiting for somebody else)
+        Index(
+            "ix_cooperations_active_tenant",
+            "tenant_id",
+            postgresql_where=text("status in ('berjalan', 'berakhir')"),
+        ),
         # the national list of overdue cooperations: running ones by their next deadline
         Index(
             "ix_cooperations_running_next_due_at",

@@ -27,9 +27,10 @@ def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
     """What the user may do on each row, from the rows' loaded documents and the rulebooks
     (decoded once per process): no query per row."""
     preload_rulebook_versions(coops)
+    user = current_user._get_current_object()  # the proxy resolves the user on every access
     out = {}
     for coop in coops:
-        actor = actor_for(current_user, coop)
+        actor = actor_for(user, coop)
         kinds = frozenset(doc.kind for doc in coop.current_documents)
         infos = (
             engine.available_actions(rulebook_of(coop), engine_state(coop, kinds), actor)
