@@ -22,8 +22,7 @@ from sikd.cooperations.domestic import received_reports
 from sikd.cooperations.queries import (
     COUNT_CAP,
     filtered_cooperations,
-    inbox,
-    inbox_counts,
+    inbox_page,
     timeline,
 )
 from sikd.cooperations.state import preload_rulebook_versions, rules_of
@@ -197,9 +196,9 @@ class Inbox(MethodView):
     def get(self, args):
         """Yang menunggu tindakan Anda: lewat tenggat lebih dulu, lalu menurut tenggat
         (per_page per halaman; ``total`` dan ``overdue`` untuk seluruhnya)."""
-        total, late = inbox_counts(current_user)
-        per_page = args["per_page"]
-        items = inbox(current_user, limit=per_page, offset=(args["page"] - 1) * per_page)
+        items, total, late = inbox_page(
+            current_user, page=args["page"], per_page=args["per_page"], clamp=False
+        )
         preload_rulebook_versions([i["cooperation"] for i in items])
         return {
             "total": total,

@@ -124,8 +124,9 @@ def _deliver_report(coop: Cooperation, decision: Decision, rules: Rulebook, now:
 
 
 def received_reports(user: User) -> list[dict[str, Any]]:
-    """The external reports delivered to the user's tenant for one of the user's roles."""
-    rows = [n for n in notifications_for(user, 200) if n.kind == "laporan_diterima"]
+    """The external reports delivered to the user's tenant for one of the user's roles (the
+    latest 200)."""
+    rows = notifications_for(user, 200, kind="laporan_diterima")
     return [
         {
             "cooperation_id": n.cooperation_id,

@@ -21,10 +21,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    any_,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, array
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from sikd.core.extensions import db
 from sikd.tenancy.models import Tenant, TenantOwnedMixin
@@ -61,6 +63,20 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "ix_cooperations_running_holder",
             "holder_tenant_id",
             postgresql_where=text("status = 'berjalan'"),
+        ),
+        # ... while they can still be acted on (a term that ran out awaits its pengakhiran), and
+        # at which level (the Gubernur's queue: ``provinsi``)
+        Index(
+            "ix_cooperations_active_holder",
+            "holder_tenant_id",
+            "holder_level",
+            postgresql_where=text("status in ('berjalan', 'berakhir')"),
+        ),
+        # a tenant's own active cooperations (Dipantau: those waiting for somebody else)
+        Index(
+            "ix_cooperations_active_tenant",
+            "tenant_id",
+            postgresql_where=text("status in ('berjalan', 'berakhir')"),
         ),
         # the national list of overdue cooperations: running ones by their next deadline
         Index(
@@ -141,15 +157,25 @@ class Cooperation(TenantOwnedMixin, db.Model):
     # :func:`sikd.cooperations.state.document_fields`; documents own the table.
     current_documents: Mapped[list[Any]] = relationship(
         "Document",
-        primaryjoin=(
-            "and_(Cooperation.id == foreign(Document.cooperation_id), "
-            "or_(Cooperation.tenant_id == Document.tenant_id, "
-            "Cooperation.partner_tenant_id == Document.tenant_id), "
-            "Document.superseded.is_(False), Document.current_version_id.is_not(None))"
-        ),
+        primaryjoin=lambda: _current_documents_join(),
         viewonly=True,
         lazy="select",
         order_by="Document.id",
+    )
+
+
+def _current_documents_join():
+    """Filed by the owner or by the partner daerah: ``tenant_id = ANY(ARRAY[owner, partner])``
+    with the cooperation's id, so each cooperation's documents are one scan of the
+    ``(tenant_id, cooperation_id)`` index (an ``OR`` of the two tenants would be planned as a
+    scan of the whole ``cooperation_id`` column of that index)."""
+    documents = db.metadata.tables["documents"]
+    return and_(
+        Cooperation.id == foreign(documents.c.cooperation_id),
+        documents.c.tenant_id
+        == any_(array([Cooperation.tenant_id, Cooperation.partner_tenant_id])),
+        documents.c.superseded.is_(False),
+        documents.c.current_version_id.is_not(None),
     )
 
 

@@ -106,7 +106,8 @@ def _row(coop: Cooperation, now: datetime, user: Any = None) -> dict[str, Any]:
 def rows_of(coops: list[Cooperation]) -> list[dict[str, Any]]:
     """List rows from the cooperation rows alone (no query per row, no rulebook)."""
     now = clock.now()
-    return [_row(c, now, current_user) for c in coops]
+    user = current_user._get_current_object()  # the proxy resolves the user on every access
+    return [_row(c, now, user) for c in coops]
 
 
 PAGE_SIZE = 50

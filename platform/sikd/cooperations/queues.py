@@ -13,7 +13,7 @@ from sikd.cooperations import rollup
 from sikd.cooperations.access import actor_for, visible_query
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
-from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_counts
+from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_counts, inbox_page
 from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -27,9 +27,10 @@ def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
     """What the user may do on each row, from the rows' loaded documents and the rulebooks
     (decoded once per process): no query per row."""
     preload_rulebook_versions(coops)
+    user = current_user._get_current_object()  # the proxy resolves the user on every access
     out = {}
     for coop in coops:
-        actor = actor_for(current_user, coop)
+        actor = actor_for(user, coop)
         kinds = frozenset(doc.kind for doc in coop.current_documents)
         infos = (
             engine.available_actions(rulebook_of(coop), engine_state(coop, kinds), actor)
@@ -62,15 +63,11 @@ def _routed_directly() -> list[tuple[RoutingHop, Cooperation | None]]:
 
 
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
-    total, _ = inbox_counts(current_user, level="provinsi")
-    paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
-    items = inbox(
-        current_user,
-        level="provinsi",
-        limit=PAGE_SIZE,
-        offset=(paging["page"] - 1) * PAGE_SIZE,
-        with_documents=True,
+    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    items, total, _ = inbox_page(
+        current_user, page=requested, per_page=PAGE_SIZE, level="provinsi", with_documents=True
     )
+    paging = pager(total, requested)
     coops = [i["cooperation"] for i in items]
     actions_of = _queue_actions(coops)
     rows = rows_of(coops)

@@ -24,8 +24,7 @@ from sikd.cooperations.pages import (
 from sikd.cooperations.queries import (
     COUNT_CAP,
     filtered_cooperations,
-    inbox,
-    inbox_counts,
+    inbox_page,
     watched,
 )
 from sikd.cooperations.queues import gubernur_page
@@ -48,9 +47,9 @@ def home():
     """Kotak Masuk in two parts: Giliran Anda (what one of my roles acts on now, overdue
     first, 50 a page: a Kota's TKKSD may have a thousand) and Dipantau (the running
     cooperations my instansi owns or was given, waiting for somebody else; the first 50)."""
-    total, late = inbox_counts(current_user)
-    paging = pager(total, max(request.args.get("halaman", 1, type=int) or 1, 1))
-    items = inbox(current_user, limit=PAGE_SIZE, offset=(paging["page"] - 1) * PAGE_SIZE)
+    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    items, total, late = inbox_page(current_user, page=requested, per_page=PAGE_SIZE)
+    paging = pager(total, requested)
     watch, watch_total = watched(current_user, limit=PAGE_SIZE)
     mine = [i["cooperation"] for i in items]
     yearly = None

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,7 +33,16 @@ class Notification(TenantOwnedMixin, db.Model):
     """In-app notification and e-mail outbox row; ``tenant_id`` is the recipient's tenant."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_tenant_id_created", "tenant_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_tenant_id_created", "tenant_id", "created_at"),
+        # the reports a tenant received (the API inbox), among all its notifications
+        Index(
+            "ix_notifications_reports",
+            "tenant_id",
+            "created_at",
+            postgresql_where=text("kind = 'laporan_diterima'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     cooperation_id: Mapped[int | None] = mapped_column(Integer)

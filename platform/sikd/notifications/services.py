@@ -98,22 +98,21 @@ def is_turn(note: Notification, user: Any) -> bool:
     return bool(set(note.recipient_roles or ()) & set(user.roles))
 
 
-# The menu counts unread notifications up to this many and shows "99+" beyond: a TKKSD of a
-# big kota has tens of thousands, and counting them all on every page read them all.
-UNREAD_CAP = 100
+# The menu says "99+" past this many: a Kota's TKKSD may have tens of thousands unread, and
+# counting them all costs more than the page that shows the number.
+UNREAD_CAP = 99
 
 
-def unread_count(user: Any) -> int:
-    """How many of the user's notifications the user has not read, at most ``UNREAD_CAP`` (one
-    query, for the menu): the newest first by the tenant-led index, stopping at the cap."""
-    newest_unread = (
+def unread_count(user: Any, cap: int = UNREAD_CAP) -> int:
+    """How many of the user's notifications the user has not read, counting at most
+    ``cap + 1`` (more than ``cap`` = many); one query, for the menu."""
+    unread = (
         select(Notification.id)
         .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
-        .order_by(Notification.created_at.desc())
-        .limit(UNREAD_CAP)
+        .limit(cap + 1)
         .subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(newest_unread))
+    return db.session.scalar(select(func.count()).select_from(unread))
 
 
 def mark_one_read(user: Any, note_id: int) -> Notification | None:
@@ -124,15 +123,13 @@ def mark_one_read(user: Any, note_id: int) -> Notification | None:
     return note
 
 
-def notifications_for(user: Any, limit: int = 50) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(*_mine(user))
-            .order_by(Notification.created_at.desc())
-            .limit(limit)
-        )
-    )
+def notifications_for(user: Any, limit: int = 50, kind: str | None = None) -> list[Notification]:
+    """The user's latest notifications (of one ``kind``: the received reports have their own
+    index, so they are not looked for among all of a tenant's notifications)."""
+    query = select(Notification).where(*_mine(user))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return list(db.session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
 
 
 def mark_notifications_read(user: Any, ids: list[int] | None = None) -> int:

@@ -23,15 +23,14 @@ bp = Blueprint("notification_pages", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def _unread() -> dict[str, Any]:
-    """``unread_notifications`` for the menu of every page (one query when signed in), as the
-    menu shows it: the number, or "99+" from ``UNREAD_CAP`` on."""
+    """``unread_notifications`` for the menu of every page (one query when signed in), counted
+    up to ``unread_cap`` + 1 (the menu then says "99+")."""
     if not getattr(current_user, "is_authenticated", False):
-        return {"unread_notifications": 0}
+        return {"unread_notifications": 0, "unread_cap": UNREAD_CAP}
     try:
-        count = unread_count(current_user)
+        return {"unread_notifications": unread_count(current_user), "unread_cap": UNREAD_CAP}
     except SQLAlchemyError:  # an error page after a failed transaction still renders
-        return {"unread_notifications": 0}
-    return {"unread_notifications": count if count < UNREAD_CAP else f"{UNREAD_CAP - 1}+"}
+        return {"unread_notifications": 0, "unread_cap": UNREAD_CAP}
 
 
 @bp.route("/notifikasi")
