@@ -205,7 +205,7 @@ def map_page():
     from sikd.register.dashboard import all_provinsi_rows, partner_country_counts
 
     rows = all_provinsi_rows(current_user)
-    countries = partner_country_counts()
+    countries = partner_country_counts(current_user)
     return render_template(
         "register/maps.html",
         indonesia=maps.indonesia(
