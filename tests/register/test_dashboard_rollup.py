@@ -25,12 +25,14 @@ def expected_of(tenant_id: int, now) -> tuple[dict[str, int], dict[str, Counter]
     from sikd.cooperations.viewer_rollup import month_end
     from sikd.core.extensions import db
     from sikd.core.i18n import country_name
+    from sikd.tenancy.models import Tenant
     from sikd.tenancy.scope import tenant_scope
     from sikd.web.filters import STATUS_LABELS
 
     with tenant_scope(tenant_id):
         coops = db.session.scalars(visible_query()).all()
         units = dict(db.session.execute(select(User.id, User.unit)).all())
+        names = dict(db.session.execute(select(Tenant.id, Tenant.name)).all())
     running = [c for c in coops if c.status == "berjalan"]
     tiles = {
         "Kerja sama": len(coops),
@@ -54,6 +56,17 @@ def expected_of(tenant_id: int, now) -> tuple[dict[str, int], dict[str, Counter]
         ),
         "Menurut tahun": Counter(str(c.year) for c in coops),
     }
+    late = {c.id for c in running if c.next_due_at and c.next_due_at < now}
+    figures["Kabupaten/kota berdampingan"] = Counter(
+        {
+            (
+                names[t],
+                sum(1 for c in coops if c.tenant_id == t),
+                sum(1 for c in coops if c.tenant_id == t and c.id in late),
+            ): 1
+            for t in {c.tenant_id for c in coops}
+        }
+    )
     return tiles, figures
 
 
@@ -84,6 +97,11 @@ def check(client, tenant_id: int, now) -> None:
     summary = {label: int(value) for label, value in sections["Ringkasan"]}
     assert {k: summary[k] for k in tiles} == tiles
     for title, counts in figures.items():
+        if title == "Kabupaten/kota berdampingan":  # a provinsi's: (daerah, total, overdue)
+            if title in sections:
+                got = Counter({(r[0], int(r[1]), int(r[2])): 1 for r in sections[title]})
+                assert got == counts, title
+            continue
         assert Counter({r[0]: int(r[1]) for r in sections[title]}) == counts, title
     # the page shows the export's tables, row for row
     page = text(client.get("/kerja-sama/dasbor"))

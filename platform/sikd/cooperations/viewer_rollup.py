@@ -26,22 +26,24 @@ NO_OPD = "(tanpa OPD)"
 
 FIGURES_SQL = """
 with seen as (
-  select c.tenant_id as viewer, c.id from cooperations c where c.tenant_id {viewers}
-  union
-  select a.tenant_id, a.cooperation_id from cooperation_access a where a.tenant_id {viewers}
+  select c.tenant_id as viewer, c.* from cooperations c where c.tenant_id {viewers}
+  union all
+  select a.tenant_id, c.* from cooperation_access a join cooperations c on c.id = a.cooperation_id
+  where a.tenant_id {viewers} and c.tenant_id <> a.tenant_id
 ),
 seen_rows as (
-  select s.viewer, c.type, c.status, coalesce(c.partner_country, '') as country,
-    c.year::text as year, c.stage, coalesce(nullif(u.unit, ''), :no_opd) as opd, c.stage_label,
-    c.status = 'berjalan' as running, c.next_due_at, c.flags, c.estimated_cost
-  from seen s join cooperations c on c.id = s.id left join users u on u.id = c.created_by
-    and u.tenant_id = s.viewer
+  select s.viewer, s.type, s.status, coalesce(s.partner_country, '') as country,
+    s.year::text as year, s.stage, coalesce(nullif(u.unit, ''), :no_opd) as opd, s.stage_label,
+    s.status = 'berjalan' as running, s.next_due_at, s.flags, s.estimated_cost,
+    s.tenant_id::text as owner
+  from seen s left join users u on u.id = s.created_by and u.tenant_id = s.viewer
 )
 select viewer,
   case when grouping(type) = 0 then 'type' when grouping(status) = 0 then 'status'
     when grouping(country) = 0 then 'partner_country' when grouping(year) = 0 then 'year'
-    when grouping(stage) = 0 then 'stage' when grouping(opd) = 0 then 'opd' else 'all' end as dim,
-  coalesce(type, status, country, year, stage, opd, '') as key,
+    when grouping(stage) = 0 then 'stage' when grouping(opd) = 0 then 'opd'
+    when grouping(owner) = 0 then 'daerah' else 'all' end as dim,
+  coalesce(type, status, country, year, stage, opd, owner, '') as key,
   max(stage_label) filter (where running) as label,
   count(*) as total, count(*) filter (where running) as running,
   count(*) filter (where running and next_due_at < :now) as overdue,
@@ -51,11 +53,13 @@ select viewer,
   coalesce(sum(estimated_cost), 0) as cost, :now as refreshed_at
 from seen_rows
 group by grouping sets ((viewer), (viewer, type), (viewer, status), (viewer, country),
-  (viewer, year), (viewer, stage), (viewer, opd))
+  (viewer, year), (viewer, stage), (viewer, opd), (viewer, owner))
 """
 # The initiating OPD is the unit of the creator when the viewer may read that user (its own
 # users: row-level security on ``users``), as a live count under the viewer's tenant gives.
-# What each national viewer sees: its own cooperations and those granted to it.
+# What a viewer sees: its own cooperations, and those granted to it that it does not own (a
+# grant is one per tenant and cooperation, so no row is counted twice).
+# The national viewers' figures, all at once:
 REBUILD_SQL = """insert into viewer_rollup (viewer_tenant_id, dim, key, label, total, running,
   overdue, due_month, dormant, cost, refreshed_at)
 """ + FIGURES_SQL.format(viewers="in (select id from tenants where kind = 'kementerian')")
@@ -83,9 +87,13 @@ def _params(now: datetime) -> dict[str, Any]:
 def figures_of(viewer_tenant_id: int) -> dict[str, list[dict[str, Any]]]:
     """The viewer's rows by figure as of the last rebuild: ``{dim: [{key, label, total,
     running, overdue, due_month, dormant, cost}]}``; ``all`` holds the one row of the tiles
-    (absent when it sees nothing)."""
+    (absent when it sees nothing); ``daerah`` (per owning tenant id, the provinsi's side by
+    side) is left out: the national figure comes from ``national_rollup``."""
     rows = db.session.execute(
-        text(f"select {', '.join(COLUMNS)} from viewer_rollup where viewer_tenant_id = :v"),
+        text(
+            f"select {', '.join(COLUMNS)} from viewer_rollup"
+            " where viewer_tenant_id = :v and dim <> 'daerah'"
+        ),
         {"v": viewer_tenant_id},
     ).mappings()
     return _by_dim(rows)

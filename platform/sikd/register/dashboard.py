@@ -157,29 +157,20 @@ def daerah_figures(counts: dict[str, list[tuple[Any, ...]]], budget: list) -> li
     ]
 
 
-def side_by_side(sub) -> Figure:
-    """Each daerah the caller sees (a provinsi: itself and its kab/kota), total and overdue."""
-    now = clock.now()
-    running = sub.c.status == CooperationStatus.BERJALAN
-    rows = db.session.execute(
-        select(
-            Tenant.code,
-            Tenant.name,
-            func.count(),
-            func.count().filter(running, sub.c.next_due_at < now),
-        )
-        .select_from(sub)
-        .join(Tenant, Tenant.id == sub.c.tenant_id)
-        .group_by(Tenant.code, Tenant.name)
-        .order_by(Tenant.name)
+def side_by_side(rows: dict[str, list[dict[str, Any]]]) -> Figure:
+    """Each daerah the caller sees (a provinsi: itself and its kab/kota), total and overdue,
+    by name."""
+    counts = {int(r["key"]): r for r in rows.get("daerah", [])}
+    tenants = db.session.scalars(
+        select(Tenant).where(Tenant.id.in_(list(counts))).order_by(Tenant.name, Tenant.code)
     ).all()
     return Figure(
         "daerah",
         "Kabupaten/kota berdampingan",
         ["Daerah", "Kerja sama", "Lewat tenggat"],
-        [(name, n, late) for _, name, n, late in rows],
+        [(t.name, counts[t.id]["total"], counts[t.id]["overdue"]) for t in tenants],
         axis="y",
-        links=[_register_url(tenant=code) for code, *_ in rows],
+        links=[_register_url(tenant=t.code) for t in tenants],
     )
 
 
@@ -219,7 +210,7 @@ def dashboard(user: User) -> dict[str, Any]:
     if tenant.kind == "kementerian":
         figures.insert(0, national_figure())
     elif tenant.kind == "provinsi":
-        figures.insert(0, side_by_side(sub))
+        figures.insert(0, side_by_side(rows))
     return {"tiles": tiles_of(rows, sub, budget), "figures": figures, "tenant": tenant}
 
 
