@@ -90,7 +90,34 @@ def page_tables(page: str) -> list[list[list[str]]]:
     return tables
 
 
+def check_map(client, tenant_id: int, now) -> None:
+    """The map's table: Jawa Barat's total, overdue and dormant (Kota Bekasi's cooperation),
+    and each partner country's count."""
+    from sikd.cooperations.access import visible_query
+    from sikd.core.extensions import db
+    from sikd.core.i18n import country_name
+    from sikd.tenancy.models import Tenant
+    from sikd.tenancy.scope import tenant_scope
+
+    with tenant_scope(tenant_id):
+        coops = db.session.scalars(visible_query()).all()
+    running = [c for c in coops if c.status == "berjalan"]
+    # the national rollup counts every dormant one, a live count the running ones (as before)
+    national = db.session.get(Tenant, tenant_id).kind == "kementerian"
+    jabar = [
+        len(coops),
+        sum(1 for c in running if c.next_due_at and c.next_due_at < now),
+        sum(1 for c in coops if "dormant" in c.flags and (c.status == "berjalan" or national)),
+    ]
+    page = text(client.get("/kerja-sama/peta"))
+    row = re.search(r'provinsi=32">Jawa Barat</a>.*?</th>((?:<td>\d+</td>){3})', page)
+    assert [int(v) for v in re.findall(r"\d+", row.group(1))] == jabar
+    for code, n in Counter(c.partner_country for c in coops if c.partner_country).items():
+        assert f'partner_country={code}">{country_name(code)}</a></th><td>{n}</td>' in page
+
+
 def check(client, tenant_id: int, now) -> None:
+    check_map(client, tenant_id, now)
     tiles, figures = expected_of(tenant_id, now)
     body = text(client.get("/kerja-sama/dasbor/ekspor.csv"))
     sections = csv_sections(body)

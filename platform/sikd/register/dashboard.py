@@ -15,7 +15,7 @@ from sqlalchemy import func, select, union_all
 from sikd.accounts.models import User
 from sikd.cooperations import viewer_rollup
 from sikd.cooperations.access import visible_query
-from sikd.cooperations.models import Cooperation, CooperationAccess, CooperationStatus
+from sikd.cooperations.models import Cooperation, CooperationAccess
 from sikd.cooperations.rollup import by_provinsi
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -221,65 +221,45 @@ def _national_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     return viewer_rollup.figures_of(user.tenant_id)
 
 
-def provinsi_rows(user: User) -> list[dict[str, Any]]:
-    """Per provinsi (its own and its kab/kota's cooperation): total, overdue, dormant. The
-    national roles read the rollup the sweep keeps; others count what they may see."""
+def map_counts(user: User) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """For the map: every provinsi of the registry by name, each with the cooperation of itself
+    and its kab/kota the caller sees (total, overdue, dormant: zeros included), and the partner
+    countries with their counts. The national roles read the rollups the sweep keeps; others
+    count what they see now, in the dashboard's one statement."""
+    empty = (0, 0, 0)
     if user.tenant.kind == "kementerian":
-        from sikd.cooperations.rollup import ensure_fresh
-
-        ensure_fresh(clock.now())
-        counts = {pid: (total, late, dormant) for pid, total, _r, late, dormant in by_provinsi()}
+        figures = _national_rows(user)
+        by_id = {pid: (total, late, dormant) for pid, total, _r, late, dormant in by_provinsi()}
         tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
-        return [
-            {"code": t.code, "name": t.name, "total": counts.get(t.id, (0, 0, 0))[0],
-             "overdue": counts.get(t.id, (0, 0, 0))[1], "dormant": counts.get(t.id, (0, 0, 0))[2]}
-            for t in sorted(tenants, key=lambda t: t.name)
-        ]  # fmt: skip
-    sub = _visible()
-    owner = Tenant.__table__.alias("owner")
-    parent = Tenant.__table__.alias("parent")
-    prov_code = func.coalesce(parent.c.code, owner.c.code)
-    prov_name = func.coalesce(parent.c.name, owner.c.name)
-    running = sub.c.status == CooperationStatus.BERJALAN
-    rows = db.session.execute(
-        select(
-            prov_code,
-            prov_name,
-            func.count(),
-            func.count().filter(running, sub.c.next_due_at < clock.now()),
-            func.count().filter(running, sub.c.flags.overlap(["dormant"])),
-        )
-        .select_from(sub)
-        .join(owner, owner.c.id == sub.c.tenant_id)
-        .outerjoin(parent, parent.c.id == owner.c.parent_id)
-        .group_by(prov_code, prov_name)
-        .order_by(prov_name)
-    ).all()
-    return [
-        {"code": c, "name": n, "total": t, "overdue": o, "dormant": d} for c, n, t, o, d in rows
-    ]
-
-
-def all_provinsi_rows(user: User) -> list[dict[str, Any]]:
-    """:func:`provinsi_rows` with every provinsi of the registry, zeros included, by name."""
-    counts = {r["code"]: r for r in provinsi_rows(user)}
-    tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
-    empty = {"total": 0, "overdue": 0, "dormant": 0}
-    return sorted(
-        ({**empty, **counts.get(t.code, {}), "code": t.code, "name": t.name} for t in tenants),
-        key=lambda r: r["name"],
-    )
-
-
-def partner_country_counts(user: User) -> dict[str, int]:
-    """Cooperations the caller sees per partner country (a national viewer's from the rollup)."""
-    if user.tenant.kind == "kementerian":
-        pairs = counts_of(_national_rows(user))["partner_country"]
+        by_code = {t.code: by_id.get(t.id, empty) for t in tenants}
     else:
-        pairs = live_counts_of(_visible(), "partner_country")
-    return {c: n for c, n in _top(pairs, 250) if c}
+        figures = viewer_rollup.live_figures(user.tenant_id, clock.now())
+        by_code = _by_provinsi_code(figures.get("daerah", []))
+        tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
+    rows = [
+        dict(zip(("total", "overdue", "dormant"), by_code.get(t.code, empty), strict=True))
+        | {"code": t.code, "name": t.name}
+        for t in tenants
+    ]
+    countries = {c: n for c, n in _top(counts_of(figures)["partner_country"], 250) if c}
+    return sorted(rows, key=lambda r: r["name"]), countries
 
 
-def live_counts_of(sub, column_name: str) -> list[tuple[Any, int]]:
-    col = sub.c[column_name]
-    return [(v, int(n)) for v, n in db.session.execute(select(col, func.count()).group_by(col))]
+def _by_provinsi_code(owners: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    """Per-daerah rows summed per provinsi code (a kab/kota's parent's, a provinsi's own)."""
+    if not owners:
+        return {}
+    owner, parent = Tenant.__table__.alias("owner"), Tenant.__table__.alias("parent")
+    code_of = dict(
+        db.session.execute(
+            select(owner.c.id, func.coalesce(parent.c.code, owner.c.code))
+            .outerjoin(parent, parent.c.id == owner.c.parent_id)
+            .where(owner.c.id.in_([int(r["key"]) for r in owners]))
+        ).all()
+    )
+    sums: dict[str, tuple[int, int, int]] = {}
+    for r in owners:
+        code = code_of[int(r["key"])]
+        total, late, dormant = sums.get(code, (0, 0, 0))
+        sums[code] = (total + r["total"], late + r["overdue"], dormant + r["dormant"])
+    return sums
