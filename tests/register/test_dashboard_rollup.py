@@ -141,6 +141,7 @@ def check(client, tenant_id: int, now) -> None:
 
 
 def test_dashboards_match_a_count_of_the_rows_after_actions_and_the_sweep(app, web, cooperation_at):
+    from sqlalchemy import text as text_sql
     from sqlalchemy import update
 
     from sikd.cooperations.access import grant
@@ -148,7 +149,7 @@ def test_dashboards_match_a_count_of_the_rows_after_actions_and_the_sweep(app, w
     from sikd.cooperations.rollup import refresh_rollup
     from sikd.core.extensions import db
     from sikd.tenancy.models import KEMENDAGRI
-    from sikd.tenancy.scope import system_scope
+    from sikd.tenancy.scope import system_scope, tenant_scope
     from sikd.tenancy.services import get_tenant
 
     staged = [
@@ -196,6 +197,14 @@ def test_dashboards_match_a_count_of_the_rows_after_actions_and_the_sweep(app, w
         db.session.commit()
         for code, client in people.items():
             check(client, get_tenant(code).id, later)
+        # each national viewer reads only its own figures; a daerah none
+        for code, some in (("32.75", False), (KEMENDAGRI, True)):
+            with tenant_scope(get_tenant(code).id):
+                mine = db.session.execute(
+                    text_sql("select distinct viewer_tenant_id from viewer_rollup")
+                ).scalars()
+                assert list(mine) == ([get_tenant(code).id] if some else [])
+            db.session.commit()
     finally:
         app.extensions.pop("sikd_clock", None)
 
