@@ -114,6 +114,27 @@ def visible_query():
     return query.where(visibility_filter())
 
 
+def visible_joined_query():
+    """:func:`visible_query` with the grant as a LEFT JOIN on its ``(tenant_id,
+    cooperation_id)`` index instead of EXISTS: for a short list walked in an index's order (the
+    50 most overdue), each row probes its grant, where EXISTS would hash every grant of a
+    national viewer (100,000) once more beside row-level security's own."""
+    if is_system_scope():
+        return select(Cooperation)
+    tenant_id = current_tenant_id()
+    return (
+        select(Cooperation)
+        .outerjoin(
+            CooperationAccess,
+            and_(
+                CooperationAccess.tenant_id == tenant_id,
+                CooperationAccess.cooperation_id == Cooperation.id,
+            ),
+        )
+        .where(or_(owned_by(Cooperation, tenant_id), CooperationAccess.id.is_not(None)))
+    )
+
+
 def get_visible(coop_id: int, for_update: bool = False) -> Cooperation:
     """The cooperation if the current tenant may see it, else :class:`NotFound`; with its pinned
     rulebook version (the row, its JSON deferred: every caller reads the rulebook)."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sikd.accounts.pages import roles_required
 from sikd.cooperations import rollup
-from sikd.cooperations.access import actor_for, visible_query
+from sikd.cooperations.access import actor_for, visible_joined_query, visible_query
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
 from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_counts, inbox_page
@@ -122,7 +122,7 @@ def national():
         key=lambda r: (-r["overdue"], -r["total"], r["tenant"].name if r["tenant"] else ""),
     )
     overdue_coops = db.session.scalars(
-        visible_query()
+        visible_joined_query()
         .where(Cooperation.status == CooperationStatus.BERJALAN, Cooperation.next_due_at < now)
         .order_by(Cooperation.next_due_at, Cooperation.id)
         .limit(50)

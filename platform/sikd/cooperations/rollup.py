@@ -2,9 +2,10 @@
 
 One aggregate over the cooperation rows (their stored next deadline answers "overdue") replaces
 the rows of ``national_rollup`` in one transaction; readers see the old or the new set, never
-half. Two sweepers at once: the second skips (an advisory lock). The page reads a few hundred
-rollup rows; when the sweep has not run for :data:`MAX_AGE` (a dead scheduler, a fresh
-database) the page rebuilds it once itself, so the figures are never older than that.
+half; the national viewers' dashboard figures (:mod:`sikd.cooperations.viewer_rollup`) are
+rebuilt with them. Two sweepers at once: the second skips (an advisory lock). The page reads a
+few hundred rollup rows; when the sweep has not run for :data:`MAX_AGE` (a dead scheduler, a
+fresh database) the page rebuilds it once itself, so the figures are never older than that.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from sikd.cooperations import viewer_rollup
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
@@ -42,6 +44,7 @@ def refresh_rollup(now: datetime | None = None) -> bool:
             return False
         db.session.execute(text("delete from national_rollup"))
         db.session.execute(text(REBUILD_SQL), {"now": now})
+        viewer_rollup.rebuild(now)
     return True
 
 

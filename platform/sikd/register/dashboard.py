@@ -8,21 +8,21 @@ screen-reader and print fallback) and ``sikd-charts.js`` draws the chart from th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from sikd.accounts.models import User
+from sikd.cooperations import viewer_rollup
 from sikd.cooperations.access import visible_query
-from sikd.cooperations.models import CooperationStatus
+from sikd.cooperations.models import Cooperation, CooperationAccess
 from sikd.cooperations.rollup import by_provinsi
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import country_name
 from sikd.register.budget import beneficiaries_total, budget_by_year_source
 from sikd.tenancy.models import Tenant
+from sikd.tenancy.scope import current_tenant_id, is_system_scope
 from sikd.web.filters import STATUS_LABELS
 
 
@@ -38,33 +38,23 @@ class Figure:
 
 
 def _visible():
-    return visible_query().subquery()
-
-
-def _count_by(column_name: str, sub, limit: int = 15) -> list[tuple[Any, int]]:
-    col = sub.c[column_name]
-    return [
-        (value, int(n))
-        for value, n in db.session.execute(
-            select(col, func.count()).group_by(col).order_by(func.count().desc()).limit(limit)
+    """What the caller sees, as a subquery; besides the visibility rule, ``id IN (own ∪
+    granted)`` so the planner reaches a daerah's few thousand rows by index (under row-level
+    security it may use an index only for leakproof conditions, not the policy's OR)."""
+    query = visible_query()
+    tenant_id = current_tenant_id()
+    if not is_system_scope() and tenant_id is not None:
+        own = select(Cooperation.id).where(Cooperation.tenant_id == tenant_id)
+        granted = select(CooperationAccess.cooperation_id).where(
+            CooperationAccess.tenant_id == tenant_id
         )
-    ]
+        query = query.where(Cooperation.id.in_(union_all(own, granted)))
+    return query.subquery()
 
 
-def _counts_by(sub, limits: dict[str, int]) -> dict[str, list[tuple[Any, int]]]:
-    """:func:`_count_by` of several columns in one statement (``GROUPING SETS``): per column,
-    its values with their counts, most first, at most its limit."""
-    cols = [sub.c[name] for name in limits]
-    rows = db.session.execute(
-        select(*cols, func.grouping(*cols), func.count()).group_by(func.grouping_sets(*cols))
-    ).all()
-    width = len(cols)
-    out: dict[str, list[tuple[Any, int]]] = {}
-    for i, (name, limit) in enumerate(limits.items()):
-        mask = (2**width - 1) ^ (1 << (width - 1 - i))  # every other column rolled up
-        found = [(row[i], int(row[-1])) for row in rows if row[width] == mask]
-        out[name] = sorted(found, key=lambda r: -r[1])[:limit]
-    return out
+def _top(rows: list[tuple[Any, ...]], limit: int) -> list[tuple[Any, ...]]:
+    """Most first (the count is each row's last value), ties by value; at most ``limit``."""
+    return sorted(rows, key=lambda r: (-r[-1], "" if r[0] is None else str(r[0])))[:limit]
 
 
 def _register_url(**kw) -> str:
@@ -73,55 +63,44 @@ def _register_url(**kw) -> str:
     return url_for("cooperation_pages.register", **kw)
 
 
-def tiles(sub, now: datetime, budget: list | None = None) -> dict[str, int]:
-    month_end = (now.replace(day=1) + relativedelta(months=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    running = sub.c.status == CooperationStatus.BERJALAN
-    total, berjalan, overdue, due_month, dormant, cost = db.session.execute(
-        select(
-            func.count(),
-            func.count().filter(running),
-            func.count().filter(running, sub.c.next_due_at < now),
-            func.count().filter(running, sub.c.next_due_at >= now, sub.c.next_due_at < month_end),
-            func.count().filter(running, sub.c.flags.overlap(["dormant"])),
-            func.coalesce(func.sum(sub.c.estimated_cost), 0),
-        )
-    ).one()
+def _with_budget(counts: dict[str, int], sub, budget: list | None) -> dict[str, int]:
     budget = budget_by_year_source(sub) if budget is None else budget
     spent = sum(a + o for _y, a, o in budget)
+    return {**counts, "spent": spent, "beneficiaries": beneficiaries_total(sub)}
+
+
+def counts_of(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Each figure's rows, ``(value, count)`` (the stage's ``(stage, label, count)`` of the
+    running ones), from :mod:`sikd.cooperations.viewer_rollup`'s rows, all values, unsorted."""
+
+    def pairs(dim: str, value=lambda k: k) -> list[tuple[Any, int]]:
+        return [(value(r["key"]), r["total"]) for r in rows.get(dim, [])]
+
     return {
-        "total": total,
-        "berjalan": berjalan,
-        "overdue": overdue,
-        "due_month": due_month,
-        "dormant": dormant,
-        "cost": int(cost),
-        "spent": spent,
-        "beneficiaries": beneficiaries_total(sub),
-    }
+        "type": pairs("type"),
+        "status": pairs("status"),
+        "partner_country": pairs("partner_country", lambda k: k or None),
+        "year": pairs("year", int),
+        "stage": [(r["key"], r["label"], r["running"]) for r in rows.get("stage", []) if r["running"]],
+        "opd": pairs("opd"),
+    }  # fmt: skip
 
 
-def daerah_figures(sub, budget: list | None = None) -> list[Figure]:
-    counts = _counts_by(sub, {"type": 15, "status": 15, "partner_country": 15, "year": 30})
-    by_type, by_status = counts["type"], counts["status"]
-    stage = db.session.execute(
-        select(sub.c.stage, func.max(sub.c.stage_label), func.count())
-        .where(sub.c.status == CooperationStatus.BERJALAN)
-        .group_by(sub.c.stage)
-        .order_by(func.count().desc())
-        .limit(15)
-    ).all()
-    country = [(c, n) for c, n in counts["partner_country"] if c]
-    year = sorted(counts["year"])
-    opd = db.session.execute(
-        select(func.coalesce(User.unit, "(tanpa OPD)"), func.count())
-        .select_from(sub)
-        .outerjoin(User, User.id == sub.c.created_by)
-        .group_by(User.unit)
-        .order_by(func.count().desc())
-        .limit(15)
-    ).all()
+def tiles_of(rows: dict[str, list[dict[str, Any]]], sub, budget: list | None) -> dict[str, int]:
+    """The number tiles from the ``all`` row (the budget's are counted now: few rows)."""
+    row = (rows.get("all") or [{}])[0]
+    counts = {key: int(row.get(col, 0)) for key, col in (
+        ("total", "total"), ("berjalan", "running"), ("overdue", "overdue"),
+        ("due_month", "due_month"), ("dormant", "dormant"), ("cost", "cost"))}  # fmt: skip
+    return _with_budget(counts, sub, budget)
+
+
+def daerah_figures(counts: dict[str, list[tuple[Any, ...]]], budget: list) -> list[Figure]:
+    by_type, by_status = _top(counts["type"], 15), _top(counts["status"], 15)
+    stage = _top(counts["stage"], 15)
+    country = [(c, n) for c, n in _top(counts["partner_country"], 15) if c]
+    year = sorted(_top(counts["year"], 30))
+    opd = _top(counts["opd"], 15)
     return [
         Figure(
             "jenis",
@@ -173,34 +152,25 @@ def daerah_figures(sub, budget: list | None = None) -> list[Figure]:
             "biaya",
             "Biaya per tahun menurut sumber dana (Rp)",
             ["Tahun", "APBD", "Sumber lain"],
-            budget_by_year_source(sub) if budget is None else budget,
+            budget,
         ),
     ]
 
 
-def side_by_side(sub) -> Figure:
-    """Each daerah the caller sees (a provinsi: itself and its kab/kota), total and overdue."""
-    now = clock.now()
-    running = sub.c.status == CooperationStatus.BERJALAN
-    rows = db.session.execute(
-        select(
-            Tenant.code,
-            Tenant.name,
-            func.count(),
-            func.count().filter(running, sub.c.next_due_at < now),
-        )
-        .select_from(sub)
-        .join(Tenant, Tenant.id == sub.c.tenant_id)
-        .group_by(Tenant.code, Tenant.name)
-        .order_by(Tenant.name)
+def side_by_side(rows: dict[str, list[dict[str, Any]]]) -> Figure:
+    """Each daerah the caller sees (a provinsi: itself and its kab/kota), total and overdue,
+    by name."""
+    counts = {int(r["key"]): r for r in rows.get("daerah", [])}
+    tenants = db.session.scalars(
+        select(Tenant).where(Tenant.id.in_(list(counts))).order_by(Tenant.name, Tenant.code)
     ).all()
     return Figure(
         "daerah",
         "Kabupaten/kota berdampingan",
         ["Daerah", "Kerja sama", "Lewat tenggat"],
-        [(name, n, late) for _, name, n, late in rows],
+        [(t.name, counts[t.id]["total"], counts[t.id]["overdue"]) for t in tenants],
         axis="y",
-        links=[_register_url(tenant=code) for code, *_ in rows],
+        links=[_register_url(tenant=t.code) for t in tenants],
     )
 
 
@@ -226,70 +196,70 @@ def national_figure() -> Figure:
 
 
 def dashboard(user: User) -> dict[str, Any]:
+    """The tiles and figures for the caller's level: a national viewer's from the rollup the
+    sweep keeps (as of its last rebuild, at most ``MAX_AGE`` old), the others' counted now by
+    the same statement."""
     sub = _visible()
     tenant = user.tenant
     budget = budget_by_year_source(sub)  # a figure and a tile
-    figures = daerah_figures(sub, budget)
-    if tenant.kind == "provinsi":
-        figures.insert(0, side_by_side(sub))
-    elif tenant.kind == "kementerian":
-        from sikd.cooperations.rollup import ensure_fresh
-
-        ensure_fresh(clock.now())
+    if tenant.kind == "kementerian":
+        rows = _national_rows(user)
+    else:
+        rows = viewer_rollup.live_figures(user.tenant_id, clock.now())
+    figures = daerah_figures(counts_of(rows), budget)
+    if tenant.kind == "kementerian":
         figures.insert(0, national_figure())
-    return {"tiles": tiles(sub, clock.now(), budget), "figures": figures, "tenant": tenant}
+    elif tenant.kind == "provinsi":
+        figures.insert(0, side_by_side(rows))
+    return {"tiles": tiles_of(rows, sub, budget), "figures": figures, "tenant": tenant}
 
 
-def provinsi_rows(user: User) -> list[dict[str, Any]]:
-    """Per provinsi (its own and its kab/kota's cooperation): total, overdue, dormant. The
-    national roles read the rollup the sweep keeps; others count what they may see."""
+def _national_rows(user: User) -> dict[str, list[dict[str, Any]]]:
+    from sikd.cooperations.rollup import ensure_fresh
+
+    ensure_fresh(clock.now())
+    return viewer_rollup.figures_of(user.tenant_id)
+
+
+def map_counts(user: User) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """For the map: every provinsi of the registry by name, each with the cooperation of itself
+    and its kab/kota the caller sees (total, overdue, dormant: zeros included), and the partner
+    countries with their counts. The national roles read the rollups the sweep keeps; others
+    count what they see now, in the dashboard's one statement."""
+    empty = (0, 0, 0)
     if user.tenant.kind == "kementerian":
-        from sikd.cooperations.rollup import ensure_fresh
-
-        ensure_fresh(clock.now())
-        counts = {pid: (total, late, dormant) for pid, total, _r, late, dormant in by_provinsi()}
+        figures = _national_rows(user)
+        by_id = {pid: (total, late, dormant) for pid, total, _r, late, dormant in by_provinsi()}
         tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
-        return [
-            {"code": t.code, "name": t.name, "total": counts.get(t.id, (0, 0, 0))[0],
-             "overdue": counts.get(t.id, (0, 0, 0))[1], "dormant": counts.get(t.id, (0, 0, 0))[2]}
-            for t in sorted(tenants, key=lambda t: t.name)
-        ]  # fmt: skip
-    sub = _visible()
-    owner = Tenant.__table__.alias("owner")
-    parent = Tenant.__table__.alias("parent")
-    prov_code = func.coalesce(parent.c.code, owner.c.code)
-    prov_name = func.coalesce(parent.c.name, owner.c.name)
-    running = sub.c.status == CooperationStatus.BERJALAN
-    rows = db.session.execute(
-        select(
-            prov_code,
-            prov_name,
-            func.count(),
-            func.count().filter(running, sub.c.next_due_at < clock.now()),
-            func.count().filter(running, sub.c.flags.overlap(["dormant"])),
-        )
-        .select_from(sub)
-        .join(owner, owner.c.id == sub.c.tenant_id)
-        .outerjoin(parent, parent.c.id == owner.c.parent_id)
-        .group_by(prov_code, prov_name)
-        .order_by(prov_name)
-    ).all()
-    return [
-        {"code": c, "name": n, "total": t, "overdue": o, "dormant": d} for c, n, t, o, d in rows
+        by_code = {t.code: by_id.get(t.id, empty) for t in tenants}
+    else:
+        figures = viewer_rollup.live_figures(user.tenant_id, clock.now())
+        by_code = _by_provinsi_code(figures.get("daerah", []))
+        tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
+    rows = [
+        dict(zip(("total", "overdue", "dormant"), by_code.get(t.code, empty), strict=True))
+        | {"code": t.code, "name": t.name}
+        for t in tenants
     ]
+    countries = {c: n for c, n in _top(counts_of(figures)["partner_country"], 250) if c}
+    return sorted(rows, key=lambda r: r["name"]), countries
 
 
-def all_provinsi_rows(user: User) -> list[dict[str, Any]]:
-    """:func:`provinsi_rows` with every provinsi of the registry, zeros included, by name."""
-    counts = {r["code"]: r for r in provinsi_rows(user)}
-    tenants = db.session.scalars(select(Tenant).where(Tenant.kind == "provinsi")).all()
-    empty = {"total": 0, "overdue": 0, "dormant": 0}
-    return sorted(
-        ({**empty, **counts.get(t.code, {}), "code": t.code, "name": t.name} for t in tenants),
-        key=lambda r: r["name"],
+def _by_provinsi_code(owners: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    """Per-daerah rows summed per provinsi code (a kab/kota's parent's, a provinsi's own)."""
+    if not owners:
+        return {}
+    owner, parent = Tenant.__table__.alias("owner"), Tenant.__table__.alias("parent")
+    code_of = dict(
+        db.session.execute(
+            select(owner.c.id, func.coalesce(parent.c.code, owner.c.code))
+            .outerjoin(parent, parent.c.id == owner.c.parent_id)
+            .where(owner.c.id.in_([int(r["key"]) for r in owners]))
+        ).all()
     )
-
-
-def partner_country_counts() -> dict[str, int]:
-    sub = _visible()
-    return {c: n for c, n in _count_by("partner_country", sub, limit=250) if c}
+    sums: dict[str, tuple[int, int, int]] = {}
+    for r in owners:
+        code = code_of[int(r["key"])]
+        total, late, dormant = sums.get(code, (0, 0, 0))
+        sums[code] = (total + r["total"], late + r["overdue"], dormant + r["dormant"])
+    return sums

@@ -100,26 +100,38 @@ def shade(value: int, top: int) -> str:
     return SHADES[step]
 
 
-def world(counts: dict[str, int], link) -> dict[str, Any]:
-    """Each country as a path, coloured by its number of cooperations; partners link."""
-    frame = Frame(-180, 180, -58, 84, 960)
-    by_name, top = _alpha2_by_name(), max(counts.values(), default=0)
-    shapes = []
+WORLD_FRAME = Frame(-180, 180, -58, 84, 960)
+
+
+@lru_cache(maxsize=1)
+def _world_outlines() -> tuple[tuple[str, str, str, bool], ...]:
+    """(path, name, alpha-2 code, is Indonesia) per country: the projection is the same on
+    every request, so it is drawn once per process."""
+    by_name = _alpha2_by_name()
+    out = []
     for g in _topology()["objects"]["countries"]["geometries"]:
         name = g.get("properties", {}).get("name", "")
-        code = by_name.get(name, "")
+        out.append((WORLD_FRAME.path(g), name, by_name.get(name, ""), g.get("id") == INDONESIA))
+    return tuple(out)
+
+
+def world(counts: dict[str, int], link) -> dict[str, Any]:
+    """Each country as a path, coloured by its number of cooperations; partners link."""
+    top = max(counts.values(), default=0)
+    shapes = []
+    for d, name, code, indonesia in _world_outlines():
         n = counts.get(code, 0) if code else 0
         shapes.append(
             {
-                "d": frame.path(g),
+                "d": d,
                 "name": name,
                 "code": code,
                 "count": n,
-                "fill": "#d9822b" if g.get("id") == INDONESIA else shade(n, top),
+                "fill": "#d9822b" if indonesia else shade(n, top),
                 "href": link(code) if n else None,
             }
         )
-    return {"width": frame.width, "height": frame.height, "shapes": shapes}
+    return {"width": WORLD_FRAME.width, "height": WORLD_FRAME.height, "shapes": shapes}
 
 
 # How a provinsi is coloured: by its number of cooperations, or by the share of them overdue or

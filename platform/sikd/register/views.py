@@ -202,10 +202,9 @@ def map_page():
     ``ukuran`` chooses what colours the provinsi (count, overdue share, dormant share)."""
     from sikd.core.i18n import country_name
     from sikd.register import maps
-    from sikd.register.dashboard import all_provinsi_rows, partner_country_counts
+    from sikd.register.dashboard import map_counts
 
-    rows = all_provinsi_rows(current_user)
-    countries = partner_country_counts()
+    rows, countries = map_counts(current_user)
     return render_template(
         "register/maps.html",
         indonesia=maps.indonesia(

@@ -1,0 +1,51 @@
+"""viewer_rollup: the dashboard's and the map's figures for the national viewers (Kemendagri,
+Kemlu), per figure and value, over what each of them sees; rebuilt with ``national_rollup`` by
+the periodic sweep instead of aggregating 100,000 cooperations per request.
+
+Revision ID: 0015b
+Revises: 0014
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015b"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "viewer_rollup",
+        sa.Column("viewer_tenant_id", sa.Integer(), nullable=False),
+        sa.Column("dim", sa.String(16), nullable=False),
+        sa.Column("key", sa.String(300), nullable=False),
+        sa.Column("label", sa.String(300), nullable=True),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("running", sa.Integer(), nullable=False),
+        sa.Column("overdue", sa.Integer(), nullable=False),
+        sa.Column("due_month", sa.Integer(), nullable=False),
+        sa.Column("dormant", sa.Integer(), nullable=False),
+        sa.Column("cost", sa.BigInteger(), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["viewer_tenant_id"],
+            ["tenants.id"],
+            name="fk_viewer_rollup_viewer_tenant_id_tenants",
+        ),
+        sa.PrimaryKeyConstraint("viewer_tenant_id", "dim", "key", name="pk_viewer_rollup"),
+    )
+    # Each viewer reads only its own figures (the sweep rebuilds them in system scope).
+    op.execute("alter table viewer_rollup enable row level security")
+    op.execute("alter table viewer_rollup force row level security")
+    op.execute(
+        "create policy tenant_isolation on viewer_rollup "
+        "using (sikd_is_system() or viewer_tenant_id = sikd_current_tenant()) "
+        "with check (sikd_is_system())"
+    )
+
+
+def downgrade():
+    op.drop_table("viewer_rollup")
