@@ -9,7 +9,7 @@ Dipantau lists the tenant's own active cooperations waiting for somebody else (b
 The API inbox lists the reports (``laporan_diterima``) a tenant received; a Kota has tens of
 thousands of other notifications.
 
-Revision ID: 0015a
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07
 """
@@ -17,7 +17,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015a"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None

@@ -932,6 +932,8 @@ def seed(scale: float, redis_url: str) -> None:
         conn.execute(f"vacuum (analyze) {table}")
 
     run_parallel(connect, [(vacuum, t) for t in ("audit_entries", *BULK_TABLES[:-1], "users")])
+    with connect() as conn:  # the small tables too (tenants, rulebooks): the planner's estimates
+        conn.execute("analyze")
     log("vacuumed and analysed", t0)
 
     with app.app_context():  # the national view's counts, as the sweep keeps them

@@ -2,16 +2,16 @@
 Kemlu), per figure and value, over what each of them sees; rebuilt with ``national_rollup`` by
 the periodic sweep instead of aggregating 100,000 cooperations per request.
 
-Revision ID: 0015b
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015b"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
