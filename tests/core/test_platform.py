@@ -15,6 +15,7 @@ def test_refuses_to_start_outside_development_without_secret_key():
         load_settings({"SIKD_ENV": "production", "SIKD_SECRET_KEY": "pendek"})
     ok = load_settings({"SIKD_ENV": "production", "SIKD_SECRET_KEY": "k" * 40})
     assert ok.session_cookie_secure is True
+    assert load_settings({"SIKD_DORMANT_MONTHS": "6"}).dormant_months == 6
 
 
 def test_settings_are_typed_and_bad_values_are_named():

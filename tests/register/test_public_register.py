@@ -179,3 +179,26 @@ def test_public_register_is_rate_limited(app, monkeypatch):
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+
+
+def test_public_rate_limit_is_set_by_the_deployment_environment(app, monkeypatch):
+    """``SIKD_PUBLIC_RATE_LIMIT`` in the environment (as the README tells a deployer) sets the
+    limit per address of the public register."""
+    from dataclasses import replace
+
+    from sikd.core.config import load_settings
+
+    assert load_settings({"SIKD_PUBLIC_RATE_LIMIT": "2 per minute"}).public_rate_limit == (
+        "2 per minute"
+    )
+    assert load_settings({}).public_rate_limit == "120 per minute"
+    settings = replace(app.config["SIKD_SETTINGS"], public_rate_limit="2 per minute")
+    monkeypatch.setitem(app.config, "SIKD_SETTINGS", settings)
+    anonymous = app.test_client()
+    codes = [
+        anonymous.get(
+            "/publik/kerja-sama?jenis=KSDLL", environ_base={"REMOTE_ADDR": "10.9.8.6"}
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]

@@ -76,6 +76,8 @@ class Settings:
     session_cookie_secure: bool = False
     login_failures_per_ip: str = "30 per 15 minutes"
     login_failures_global: str = "1000 per 15 minutes"
+    public_rate_limit: str = "120 per minute"  # the public register, per address
+    dormant_months: int = 12  # no activity for this long: dormant
     # Electronic signatures (TTE): trust store and the signing service (sikd.documents.signing)
     tte_trust_dir: Path | None = None
     tte_signer: str = "local"
@@ -157,6 +159,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         login_failures_per_ip=_str(env, "SIKD_LOGIN_FAILURES_PER_IP", "30 per 15 minutes"),
         login_failures_global=_str(env, "SIKD_LOGIN_FAILURES_GLOBAL", "1000 per 15 minutes"),
+        public_rate_limit=_str(env, "SIKD_PUBLIC_RATE_LIMIT", "120 per minute"),
+        dormant_months=_int(env, "SIKD_DORMANT_MONTHS", 12),
         tte_trust_dir=Path(trust_dir) if trust_dir else None,
         tte_signer=tte_signer or "local",
         tte_url=_str(env, "SIKD_TTE_URL"),

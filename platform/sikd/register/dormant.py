@@ -60,7 +60,8 @@ class DormantCase:
 
 
 def months() -> int:
-    return int(current_app.config.get("SIKD_DORMANT_MONTHS", 12))
+    settings = current_app.config["SIKD_SETTINGS"]
+    return int(current_app.config.get("SIKD_DORMANT_MONTHS", settings.dormant_months))
 
 
 def _last_activity():

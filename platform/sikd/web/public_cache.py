@@ -20,7 +20,8 @@ GENERATION_KEY = "sikd:publik:generasi"
 
 
 def public_limit() -> str:
-    return current_app.config.get("SIKD_PUBLIC_RATE_LIMIT", "120 per minute")
+    settings = current_app.config["SIKD_SETTINGS"]
+    return current_app.config.get("SIKD_PUBLIC_RATE_LIMIT", settings.public_rate_limit)
 
 
 def generation() -> int:
