@@ -9,11 +9,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from sikd.accounts.pages import roles_required
-from sikd.cooperations import rollup
-from sikd.cooperations.access import actor_for, visible_joined_query, visible_query
+from sikd.cooperations import overdue_list, rollup
+from sikd.cooperations.access import actor_for, visible_query
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
-from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_counts, inbox_page
+from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_page
 from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -121,27 +121,22 @@ def national():
         ),
         key=lambda r: (-r["overdue"], -r["total"], r["tenant"].name if r["tenant"] else ""),
     )
-    overdue_coops = db.session.scalars(
-        visible_joined_query()
-        .where(Cooperation.status == CooperationStatus.BERJALAN, Cooperation.next_due_at < now)
-        .order_by(Cooperation.next_due_at, Cooperation.id)
-        .limit(50)
-    ).all()
+    overdue_coops = overdue_list.most_overdue(current_user.tenant, now, as_of)
     totals = {
         key: sum(r[key] for r in provinsi_rows)
         for key in ("total", "running", "overdue", "dormant")
     }
     totals["all"] = totals.pop("total")
-    waiting, _ = inbox_counts(current_user)
+    waiting_items, waiting, _ = inbox_page(current_user, page=1, per_page=PAGE_SIZE)
     return render_template(
         "cooperations/national.html",
         provinsi_rows=provinsi_rows,
         stage_rows=sorted(rollup.running_by_stage(), key=lambda s: (-s["overdue"], -s["total"])),
-        overdue_rows=rows_of(list(overdue_coops)),
+        overdue_rows=rows_of(overdue_coops),
         overdue_total=totals["overdue"],
         totals=totals,
         as_of=as_of,
-        inbox_rows=rows_of([i["cooperation"] for i in inbox(current_user, limit=PAGE_SIZE)]),
+        inbox_rows=rows_of([i["cooperation"] for i in waiting_items]),
         inbox_total=waiting,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sikd.cooperations import viewer_rollup
+from sikd.cooperations import overdue_list, viewer_rollup
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
@@ -45,6 +45,7 @@ def refresh_rollup(now: datetime | None = None) -> bool:
         db.session.execute(text("delete from national_rollup"))
         db.session.execute(text(REBUILD_SQL), {"now": now})
         viewer_rollup.rebuild(now)
+        overdue_list.rebuild(now)
     return True
 
 

@@ -105,10 +105,13 @@ UNREAD_CAP = 99
 
 def unread_count(user: Any, cap: int = UNREAD_CAP) -> int:
     """How many of the user's notifications the user has not read, counting at most
-    ``cap + 1`` (more than ``cap`` = many); one query, for the menu."""
+    ``cap + 1`` (more than ``cap`` = many); one query, for the menu. Read newest first along
+    ``(tenant_id, created_at)``, so the scan stops at the cap instead of first gathering every
+    notification of the tenant (Kemendagri's 128,000) into a bitmap."""
     unread = (
         select(Notification.id)
         .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
+        .order_by(Notification.created_at.desc())  # newest first by index, stopping at the cap
         .limit(cap + 1)
         .subquery()
     )
