@@ -2,7 +2,7 @@
 by id, rebuilt with ``national_rollup`` by the periodic sweep; the Pantauan Nasional re-reads
 those rows live by primary key instead of finding them among 100,000 per request.
 
-Revision ID: 0017a
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017a"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
