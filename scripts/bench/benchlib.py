@@ -124,3 +124,17 @@ def env_for(scale: float, redis_url: str, var_dir: Path) -> dict[str, str]:
         # the bench reads the public register from one address, faster than a visitor may
         "SIKD_PUBLIC_RATE_LIMIT": "100000 per minute",
     }
+
+
+def upgrade_schema(scale: float) -> None:
+    """A reused seed gets the migrations added since it was seeded (indexes, tables)."""
+    import tempfile
+
+    from flask_migrate import upgrade
+
+    from sikd import create_app
+
+    settings = settings_for(scale, "redis://127.0.0.1:6379/0", Path(tempfile.mkdtemp()))
+    app = create_app(settings)
+    with app.app_context():
+        upgrade()

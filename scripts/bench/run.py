@@ -220,18 +220,6 @@ def ensure_services() -> list:
     return keep
 
 
-def upgrade_schema(scale: float) -> None:
-    """A reused seed gets the migrations added since it was seeded (indexes, columns)."""
-    from flask_migrate import upgrade
-
-    from sikd import create_app
-
-    settings = benchlib.settings_for(scale, "redis://127.0.0.1:6379/0", Path(tempfile.mkdtemp()))
-    app = create_app(settings)
-    with app.app_context():
-        upgrade()
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
@@ -251,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
         seed.main(["--scale", str(args.scale), *(["--redis-url", redis] if redis else [])])
     else:
         print(f"reusing {benchlib.database_name(args.scale)} (complete seed, scale {args.scale:g})")
-        upgrade_schema(args.scale)
+        benchlib.upgrade_schema(args.scale)
 
     claimed = None
     redis_url = os.environ.get("SIKD_BENCH_REDIS_URL")

@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not benchlib.is_seeded(args.scale):
         raise SystemExit(f"{benchlib.database_name(args.scale)} belum diisi: jalankan seed.py")
+    benchlib.upgrade_schema(args.scale)  # the seed at this branch's head, then copied
     copy = _copy_name(args.scale)
     with _admin() as conn:
         conn.execute(f"drop database if exists {copy} with (force)")

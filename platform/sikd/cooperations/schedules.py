@@ -31,6 +31,7 @@ from sikd.notifications.services import add_notification
 from sikd.routing.services import tenant_by_code
 from sikd.rules.overrides import working_calendar
 from sikd.tenancy.models import KEMENDAGRI, TIMEZONES
+from sikd.tenancy.scope import owned_by
 from sikd.workflow.rulebook import Rulebook
 from sikd.workflow.types import Decision
 
@@ -278,7 +279,8 @@ def latest_extension(coop: Cooperation) -> date | None:
     """The end date of the last approved extension (Perwal 57/2023 Pasal 78(3)), if any."""
     event = db.session.scalar(
         select(StageEvent)
-        .where(
+        .where(  # the owner's rows (the tenant-led index: a cooperation's history, not 1.5 M)
+            owned_by(StageEvent, coop.tenant_id),
             StageEvent.cooperation_id == coop.id,
             StageEvent.action == "setujui_perpanjangan",
         )
