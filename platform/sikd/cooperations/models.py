@@ -84,6 +84,24 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "next_due_at",
             postgresql_where=text("status = 'berjalan'"),
         ),
+        # a daerah's dashboard and map (viewer_rollup.FIGURES_SQL): an index-only scan
+        Index(
+            "ix_cooperations_tenant_figures",
+            "tenant_id",
+            postgresql_include=[
+                "id",
+                "type",
+                "status",
+                "partner_country",
+                "year",
+                "stage",
+                "stage_label",
+                "created_by",
+                "next_due_at",
+                "flags",
+                "estimated_cost",
+            ],
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

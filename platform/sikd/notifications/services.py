@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import or_, select, text
 
 from sikd.core.extensions import db
 from sikd.core.jobs import enqueue_after_commit, with_backoff
@@ -105,17 +105,15 @@ UNREAD_CAP = 99
 
 def unread_count(user: Any, cap: int = UNREAD_CAP) -> int:
     """How many of the user's notifications the user has not read, counting at most
-    ``cap + 1`` (more than ``cap`` = many); one query, for the menu. Read newest first along
-    ``(tenant_id, created_at)``, so the scan stops at the cap instead of first gathering every
-    notification of the tenant (Kemendagri's 128,000) into a bitmap."""
-    unread = (
-        select(Notification.id)
-        .where(*_mine(user), not_(Notification.read_by.contains([user.id])))
-        .order_by(Notification.created_at.desc())  # newest first by index, stopping at the cap
-        .limit(cap + 1)
-        .subquery()
+    ``cap + 1`` (more than ``cap`` = many); one statement, for the menu: the database function
+    ``sikd_unread_notifications`` (migration 0018) walks the tenant's notifications newest
+    first and stops at the cap (the rows :func:`_mine` gives; row-level security applies)."""
+    return int(
+        db.session.scalar(
+            text("select sikd_unread_notifications(:tenant, :roles, :user, :cap)"),
+            {"tenant": user.tenant_id, "roles": list(user.roles), "user": user.id, "cap": cap},
+        )
     )
-    return db.session.scalar(select(func.count()).select_from(unread))
 
 
 def mark_one_read(user: Any, note_id: int) -> Notification | None:

@@ -119,28 +119,20 @@ def record_budget(user: User, coop: Cooperation, form: dict[str, Any]) -> Cooper
     return row
 
 
-def budget_by_year_source(sub) -> list[tuple[str, int, int]]:
-    """(year, APBD, other sources) over the cooperation in ``sub`` (a visible subquery)."""
+def budget_summary(sub) -> tuple[list[tuple[str, int, int]], int]:
+    """(year, APBD, other sources) over the cooperation in ``sub`` (a visible subquery), and
+    how many benefited in all: one statement (summed per year, then over the years)."""
     apbd = func.coalesce(
         func.sum(CooperationBudget.amount).filter(CooperationBudget.source == "apbd"), 0
     )
     other = func.coalesce(
         func.sum(CooperationBudget.amount).filter(CooperationBudget.source != "apbd"), 0
     )
+    benefited = func.coalesce(func.sum(CooperationBudget.beneficiaries), 0)
     rows = db.session.execute(
-        select(CooperationBudget.year, apbd, other)
+        select(CooperationBudget.year, apbd, other, benefited)
         .join(sub, sub.c.id == CooperationBudget.cooperation_id)
         .group_by(CooperationBudget.year)
         .order_by(CooperationBudget.year)
     ).all()
-    return [(str(y), int(a), int(o)) for y, a, o in rows]
-
-
-def beneficiaries_total(sub) -> int:
-    return int(
-        db.session.scalar(
-            select(func.coalesce(func.sum(CooperationBudget.beneficiaries), 0)).join(
-                sub, sub.c.id == CooperationBudget.cooperation_id
-            )
-        )
-    )
+    return [(str(y), int(a), int(o)) for y, a, o, _b in rows], sum(int(b) for *_r, b in rows)

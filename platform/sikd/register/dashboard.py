@@ -20,7 +20,7 @@ from sikd.cooperations.rollup import by_provinsi
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import country_name
-from sikd.register.budget import beneficiaries_total, budget_by_year_source
+from sikd.register.budget import budget_summary
 from sikd.tenancy.models import Tenant
 from sikd.tenancy.scope import current_tenant_id, is_system_scope
 from sikd.web.filters import STATUS_LABELS
@@ -63,10 +63,9 @@ def _register_url(**kw) -> str:
     return url_for("cooperation_pages.register", **kw)
 
 
-def _with_budget(counts: dict[str, int], sub, budget: list | None) -> dict[str, int]:
-    budget = budget_by_year_source(sub) if budget is None else budget
+def _with_budget(counts: dict[str, int], budget: list, beneficiaries: int) -> dict[str, int]:
     spent = sum(a + o for _y, a, o in budget)
-    return {**counts, "spent": spent, "beneficiaries": beneficiaries_total(sub)}
+    return {**counts, "spent": spent, "beneficiaries": beneficiaries}
 
 
 def counts_of(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[Any, ...]]]:
@@ -86,13 +85,15 @@ def counts_of(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[Any
     }  # fmt: skip
 
 
-def tiles_of(rows: dict[str, list[dict[str, Any]]], sub, budget: list | None) -> dict[str, int]:
+def tiles_of(
+    rows: dict[str, list[dict[str, Any]]], budget: list, beneficiaries: int
+) -> dict[str, int]:
     """The number tiles from the ``all`` row (the budget's are counted now: few rows)."""
     row = (rows.get("all") or [{}])[0]
     counts = {key: int(row.get(col, 0)) for key, col in (
         ("total", "total"), ("berjalan", "running"), ("overdue", "overdue"),
         ("due_month", "due_month"), ("dormant", "dormant"), ("cost", "cost"))}  # fmt: skip
-    return _with_budget(counts, sub, budget)
+    return _with_budget(counts, budget, beneficiaries)
 
 
 def daerah_figures(counts: dict[str, list[tuple[Any, ...]]], budget: list) -> list[Figure]:
@@ -201,7 +202,7 @@ def dashboard(user: User) -> dict[str, Any]:
     the same statement."""
     sub = _visible()
     tenant = user.tenant
-    budget = budget_by_year_source(sub)  # a figure and a tile
+    budget, beneficiaries = budget_summary(sub)  # a figure and two tiles
     if tenant.kind == "kementerian":
         rows = _national_rows(user)
     else:
@@ -211,7 +212,7 @@ def dashboard(user: User) -> dict[str, Any]:
         figures.insert(0, national_figure())
     elif tenant.kind == "provinsi":
         figures.insert(0, side_by_side(rows))
-    return {"tiles": tiles_of(rows, sub, budget), "figures": figures, "tenant": tenant}
+    return {"tiles": tiles_of(rows, budget, beneficiaries), "figures": figures, "tenant": tenant}
 
 
 def _national_rows(user: User) -> dict[str, list[dict[str, Any]]]:
