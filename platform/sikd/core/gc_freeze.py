@@ -6,7 +6,7 @@ full collection walks all of them whenever the objects that survived younger col
 reach a quarter of that number; a page that leaves a few thousand cyclic objects behind (ORM
 rows, template contexts) makes that happen every few dozen requests, and that request then
 waits ~100 ms (the Gubernur queue's p95 at national scale). :func:`freeze_long_lived` moves
-what exists at start-up, and once more what the first requests cached, into the permanent
+what exists at start-up, and once more what the first 20 requests cached, into the permanent
 generation (:func:`gc.freeze`): a full collection then walks only what was made since, ~1 ms.
 Frozen objects are never collected; each freeze collects first, so only live objects are
 frozen. Used by ``sikd.wsgi`` (gunicorn), not by the tests' apps.
@@ -21,7 +21,7 @@ from flask import Flask
 
 # Requests after which what the process cached on the way (statements, templates, rulebooks)
 # is frozen too.
-WARM_UP_REQUESTS = 50
+WARM_UP_REQUESTS = 20
 
 
 def freeze_long_lived(app: Flask, warm_up_requests: int = WARM_UP_REQUESTS) -> None:
