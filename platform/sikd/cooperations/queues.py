@@ -6,11 +6,15 @@ from typing import Any
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import lazyload
 
 from sikd.accounts.pages import roles_required
 from sikd.cooperations import overdue_list, rollup
-from sikd.cooperations.access import actor_for, visible_query
+from sikd.cooperations.access import (
+    actor_for,
+    visibility_filter,
+)
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
 from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_page
@@ -23,17 +27,36 @@ from sikd.workflow import engine
 from sikd.workflow.roles import NATIONAL_ROLES
 
 
+def _document_kinds(coops: list[Cooperation]) -> dict[int, frozenset[str]]:
+    """The kinds of the documents that count now (``Cooperation.current_documents``) of each
+    row, in one query of two columns (the rows' actions need only the kinds)."""
+    if not coops:
+        return {}
+    document = Cooperation.current_documents.property.mapper.class_  # documents own the model
+    pairs = db.session.execute(
+        select(Cooperation.id, document.kind)
+        .join(Cooperation.current_documents)
+        .where(Cooperation.id.in_([c.id for c in coops]))
+    ).all()
+    kinds: dict[int, set[str]] = {c.id: set() for c in coops}
+    for coop_id, kind in pairs:
+        kinds[coop_id].add(kind)
+    return {coop_id: frozenset(k) for coop_id, k in kinds.items()}
+
+
 def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
-    """What the user may do on each row, from the rows' loaded documents and the rulebooks
-    (decoded once per process): no query per row."""
+    """What the user may do on each row, from the kinds of the rows' documents and the
+    rulebooks (decoded once per process): no query per row."""
     preload_rulebook_versions(coops)
+    kinds_of = _document_kinds(coops)
     user = current_user._get_current_object()  # the proxy resolves the user on every access
     out = {}
     for coop in coops:
         actor = actor_for(user, coop)
-        kinds = frozenset(doc.kind for doc in coop.current_documents)
         infos = (
-            engine.available_actions(rulebook_of(coop), engine_state(coop, kinds), actor)
+            engine.available_actions(
+                rulebook_of(coop), engine_state(coop, kinds_of[coop.id]), actor
+            )
             if actor is not None and coop.status == CooperationStatus.BERJALAN
             else []
         )
@@ -42,31 +65,36 @@ def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
 
 
 def _routed_directly() -> list[tuple[RoutingHop, Cooperation | None]]:
-    """The 20 latest submissions the sweep routed around this Gubernur (two queries)."""
-    direct = db.session.scalars(
-        select(RoutingHop)
+    """The 20 latest submissions the sweep routed around this Gubernur, each with its
+    cooperation where this tenant may see it; one query: the 20 hops are picked first (the
+    hops' holder is not read), then joined to their cooperations."""
+    order = (RoutingHop.acted_at.desc(), RoutingHop.id.desc())
+    latest = (
+        select(RoutingHop.id)
         .where(
             RoutingHop.holder_tenant_id == current_user.tenant_id,
             RoutingHop.outcome == "routed_directly",
             RoutingHop.level == "provinsi",
         )
-        .order_by(RoutingHop.acted_at.desc())
+        .order_by(*order)
         .limit(20)
-    ).all()
-    coops = {
-        c.id: c
-        for c in db.session.scalars(
-            visible_query().where(Cooperation.id.in_([h.cooperation_id for h in direct]))
+    )
+    rows = db.session.execute(
+        select(RoutingHop, Cooperation)
+        .outerjoin(
+            Cooperation,
+            and_(Cooperation.id == RoutingHop.cooperation_id, visibility_filter()),
         )
-    }
-    return [(h, coops.get(h.cooperation_id)) for h in direct]
+        .where(RoutingHop.id.in_(latest))
+        .options(lazyload(RoutingHop.holder_tenant))
+        .order_by(*order)
+    ).all()
+    return [(hop, coop) for hop, coop in rows]
 
 
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
     requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
-    items, total, _ = inbox_page(
-        current_user, page=requested, per_page=PAGE_SIZE, level="provinsi", with_documents=True
-    )
+    items, total, _ = inbox_page(current_user, page=requested, per_page=PAGE_SIZE, level="provinsi")
     paging = pager(total, requested)
     coops = [i["cooperation"] for i in items]
     actions_of = _queue_actions(coops)
