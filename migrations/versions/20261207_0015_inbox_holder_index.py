@@ -1,9 +1,10 @@
-"""inbox and queues: active cooperations by the tenant that holds them, and at which level;
-the reports a tenant received
+"""inbox and queues: active cooperations by the tenant that holds them; the reports a tenant
+received
 
-The inbox (``holder_tenant_id``), the Gubernur's queue (held at ``provinsi``) and the other
-queues list the cooperations a tenant holds while they can still be acted on (``berjalan`` and
-``berakhir``: a term that ran out still needs its pengakhiran). The earlier partial index
+The inbox (``holder_tenant_id``), the Gubernur's queue (held at ``provinsi``, checked on the rows
+found: only ``tenant_id`` leads a composite index) and the other queues list the cooperations a
+tenant holds while they can still be acted on (``berjalan`` and ``berakhir``: a term that ran
+out still needs its pengakhiran). The earlier partial index
 (``status = 'berjalan'``) no longer matched that filter, so the inbox read the whole table.
 Dipantau lists the tenant's own active cooperations waiting for somebody else (by tenant).
 The API inbox lists the reports (``laporan_diterima``) a tenant received; a Kota has tens of
@@ -27,7 +28,7 @@ def upgrade():
     op.create_index(
         "ix_cooperations_active_holder",
         "cooperations",
-        ["holder_tenant_id", "holder_level"],
+        ["holder_tenant_id"],
         postgresql_where=sa.text("status in ('berjalan', 'berakhir')"),
     )
     op.create_index(

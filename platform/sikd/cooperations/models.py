@@ -64,12 +64,12 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "holder_tenant_id",
             postgresql_where=text("status = 'berjalan'"),
         ),
-        # ... while they can still be acted on (a term that ran out awaits its pengakhiran), and
-        # at which level (the Gubernur's queue: ``provinsi``)
+        # ... while they can still be acted on (a term that ran out awaits its pengakhiran); the
+        # level (the Gubernur's queue: ``provinsi``) is checked on the rows found (only
+        # ``tenant_id`` leads a composite index: tests/tenancy)
         Index(
             "ix_cooperations_active_holder",
             "holder_tenant_id",
-            "holder_level",
             postgresql_where=text("status in ('berjalan', 'berakhir')"),
         ),
         # a tenant's own active cooperations (Dipantau: those waiting for somebody else)
