@@ -10,6 +10,8 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from sikd.tenancy.rls import enable_viewer_rls
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -38,13 +40,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("viewer_tenant_id", "dim", "key", name="pk_viewer_rollup"),
     )
     # Each viewer reads only its own figures (the sweep rebuilds them in system scope).
-    op.execute("alter table viewer_rollup enable row level security")
-    op.execute("alter table viewer_rollup force row level security")
-    op.execute(
-        "create policy tenant_isolation on viewer_rollup "
-        "using (sikd_is_system() or viewer_tenant_id = sikd_current_tenant()) "
-        "with check (sikd_is_system())"
-    )
+    enable_viewer_rls(op, "viewer_rollup")
 
 
 def downgrade():

@@ -10,6 +10,8 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from sikd.tenancy.rls import enable_viewer_rls
+
 revision = "0017"
 down_revision = "0016"
 branch_labels = None
@@ -31,13 +33,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("viewer_tenant_id", "cooperation_id", name="pk_viewer_overdue"),
     )
     # Each viewer reads only its own list (the sweep rebuilds it in system scope).
-    op.execute("alter table viewer_overdue enable row level security")
-    op.execute("alter table viewer_overdue force row level security")
-    op.execute(
-        "create policy tenant_isolation on viewer_overdue "
-        "using (sikd_is_system() or viewer_tenant_id = sikd_current_tenant()) "
-        "with check (sikd_is_system())"
-    )
+    enable_viewer_rls(op, "viewer_overdue")
     # The kept ids exist only from the next rebuild on: emptying the rollup makes the next
     # page or sweep rebuild both at once.
     op.execute("delete from national_rollup")

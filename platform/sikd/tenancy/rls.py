@@ -25,5 +25,17 @@ def enable_tenant_rls(op: Any, table: str, extra_using: str | None = None) -> No
     )
 
 
+def enable_viewer_rls(op: Any, table: str, column: str = "viewer_tenant_id") -> None:
+    """ENABLE + FORCE RLS on a table the sweep writes for one viewer per row (a rollup): each
+    tenant reads only its own rows (``column``), and only the system scope writes."""
+    op.execute(f"alter table {table} enable row level security")
+    op.execute(f"alter table {table} force row level security")
+    op.execute(
+        f"create policy tenant_isolation on {table} "
+        f"using (sikd_is_system() or {column} = sikd_current_tenant()) "
+        "with check (sikd_is_system())"
+    )
+
+
 def make_append_only(op: Any, table: str, app_role: str = "sikd_app") -> None:
     op.execute(f"revoke update, delete, truncate on {table} from {app_role}")
