@@ -83,7 +83,7 @@ def _search(query, text: str):
     return query.where(or_(*matches))
 
 
-def _reachable(query):
+def reachable(query):
     """The visibility rule once more, in terms the planner may use an index for under
     row-level security (``=`` on integers is leakproof; ILIKE and the policy's ``EXISTS`` are
     not): owned by the tenant (``tenant_id``) or granted to it, as
@@ -151,7 +151,7 @@ def _counted_page(
 
 def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
     """The register: every cooperation the caller may see, filtered and paged."""
-    query = _reachable(visible_query())
+    query = reachable(visible_query())
     equal = {
         "type": Cooperation.type,
         "stage": Cooperation.stage,
@@ -256,7 +256,7 @@ _BY_DUE = (Cooperation.next_due_at.asc().nulls_last(), Cooperation.id)
 def _watch_query(user: User):
     """Dipantau: running cooperations the user's tenant owns or was given (it supervises them,
     or they passed through its hands) that are not the user's turn now."""
-    return _reachable(visible_query()).where(
+    return reachable(visible_query()).where(
         Cooperation.status.in_(ACTIVE_STATUSES), not_(_my_turn(user))
     )
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from sikd.accounts.models import User
 from sikd.cooperations import viewer_rollup
 from sikd.cooperations.access import visible_query
-from sikd.cooperations.models import Cooperation, CooperationAccess
+from sikd.cooperations.queries import reachable
 from sikd.cooperations.rollup import by_provinsi
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.core.i18n import country_name
 from sikd.register.budget import budget_summary
 from sikd.tenancy.models import Tenant
-from sikd.tenancy.scope import current_tenant_id, is_system_scope
 from sikd.web.filters import STATUS_LABELS
 
 
@@ -38,18 +37,8 @@ class Figure:
 
 
 def _visible():
-    """What the caller sees, as a subquery; besides the visibility rule, ``id IN (own ∪
-    granted)`` so the planner reaches a daerah's few thousand rows by index (under row-level
-    security it may use an index only for leakproof conditions, not the policy's OR)."""
-    query = visible_query()
-    tenant_id = current_tenant_id()
-    if not is_system_scope() and tenant_id is not None:
-        own = select(Cooperation.id).where(Cooperation.tenant_id == tenant_id)
-        granted = select(CooperationAccess.cooperation_id).where(
-            CooperationAccess.tenant_id == tenant_id
-        )
-        query = query.where(Cooperation.id.in_(union_all(own, granted)))
-    return query.subquery()
+    """What the caller sees, as a subquery, reached by index (:func:`queries.reachable`)."""
+    return reachable(visible_query()).subquery()
 
 
 def _top(rows: list[tuple[Any, ...]], limit: int) -> list[tuple[Any, ...]]:
