@@ -55,7 +55,7 @@ def _app(scale: float, redis_url: str):
     return create_app(settings)
 
 
-def _worker(scale: float, redis_url: str, now_iso: str, out) -> None:
+def _worker(scale: float, redis_url: str, now_iso: str, out, profile: str | None = None) -> None:
     from datetime import datetime
 
     from sqlalchemy import event
@@ -72,7 +72,14 @@ def _worker(scale: float, redis_url: str, now_iso: str, out) -> None:
     app = _app(scale, redis_url)
     with app.app_context():
         t = time.perf_counter()
-        result = sweep_deadlines(datetime.fromisoformat(now_iso))
+        if profile:  # where a sweeper's time goes (pstats), for the first sweeper only
+            import cProfile
+
+            with cProfile.Profile() as prof:
+                result = sweep_deadlines(datetime.fromisoformat(now_iso))
+            prof.dump_stats(profile)
+        else:
+            result = sweep_deadlines(datetime.fromisoformat(now_iso))
         out.put((len(result.fired), result.obsolete, result.reminders, seen["n"],
                  time.perf_counter() - t))  # fmt: skip
 
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--days", type=float, default=0, help="sweep as of seed time + days")
+    parser.add_argument("--profile", default=None, help="write the first sweeper's cProfile here")
     args = parser.parse_args(argv)
     if not benchlib.is_seeded(args.scale):
         raise SystemExit(f"{benchlib.database_name(args.scale)} belum diisi: jalankan seed.py")
@@ -112,8 +120,17 @@ def main(argv: list[str] | None = None) -> None:
         ctx = multiprocessing.get_context("spawn")
         out = ctx.Queue()
         procs = [
-            ctx.Process(target=_worker, args=(args.scale, redis_url, now.isoformat(), out))
-            for _ in range(args.workers)
+            ctx.Process(
+                target=_worker,
+                args=(
+                    args.scale,
+                    redis_url,
+                    now.isoformat(),
+                    out,
+                    args.profile if i == 0 else None,
+                ),
+            )
+            for i in range(args.workers)
         ]
         t = time.perf_counter()
         for p in procs:
