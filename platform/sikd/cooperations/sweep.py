@@ -61,14 +61,14 @@ class SweepResult:
 def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResult:
     """Act on every due deadline as of ``now``; idempotent, safe to run from several workers.
 
-    Candidates are read in batches (by due instant, then id); each transition is then its own
+    Candidates are read in batches (by owner, then due instant and id); each transition is then its own
     transaction: the deadline row and its cooperation are locked with ``SKIP LOCKED`` and the
     row re-checked as still open, so of two sweepers exactly one applies it, and a user acting
     on the cooperation at that moment is not waited for (the next run takes it)."""
     now = now or clock.now()
     result = SweepResult()
     with system_scope():
-        after: tuple[datetime, int] | None = None
+        after: tuple[int, datetime, int] | None = None
         with _batch_session() as session:
             while True:
                 candidates = due_candidates(now, batch, after)
@@ -76,8 +76,8 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                 db.session.commit()
                 if not candidates:
                     break
-                # a batch by owner: consecutive transitions share the owner's decoded rulebook
-                ordered = sorted(candidates, key=lambda c: (c[2], c[1], c[0]))
+                # by owner: consecutive transitions share the owner's decoded rulebook
+                ordered = candidates
                 decoded: set[int] = set()
                 for i, (deadline_id, _, tenant_id) in enumerate(ordered):
                     version = pinned.get(deadline_id)
@@ -88,7 +88,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                     with tenant_scope(tenant_id):
                         _fire_one(deadline_id, now, result)
                 enqueue_held(session)  # the batch's e-mails, once its transitions committed
-                after = candidates[-1][1], candidates[-1][0]
+                after = candidates[-1][2], candidates[-1][1], candidates[-1][0]
         _send_reminders(now, result)
         _late_now_met(now)
         pemetaan.remind_next_cycles(now)
@@ -212,6 +212,27 @@ def _fire(row: Deadline, coop: Cooperation, now: datetime, result: SweepResult) 
     result.fired.append(f"{coop.number}:{row.stage}:{spec.on_expiry}")
 
 
+REMINDER_CHUNK = 100  # reminders told in one transaction
+
+
+def _reminder_chunks(owed: list) -> Iterator[list]:
+    """Consecutive runs of at most REMINDER_CHUNK rows whose cooperations pinned at most
+    PRELOAD_AT_ONCE rulebook versions (so a chunk's rulebooks are decoded in one query)."""
+    chunk: list = []
+    versions: set[int] = set()
+    for item in owed:
+        version = item[1].rulebook_version_id
+        if len(chunk) == REMINDER_CHUNK or (
+            version not in versions and len(versions) == PRELOAD_AT_ONCE
+        ):
+            yield chunk
+            chunk, versions = [], set()
+        chunk.append(item)
+        versions.add(version)
+    if chunk:
+        yield chunk
+
+
 def upcoming_with_cooperations(now: datetime) -> list[tuple[Deadline, Cooperation]]:
     """Open deadlines not yet due with their cooperations (and owners), in one query."""
     rows = db.session.execute(
@@ -224,7 +245,8 @@ def upcoming_with_cooperations(now: datetime) -> list[tuple[Deadline, Cooperatio
 
 def _send_reminders(now: datetime, result: SweepResult) -> None:
     """Reminders that are due: the upcoming rows with their cooperations in one query, then
-    only the rows owing a reminder are locked (``SKIP LOCKED``) and told, one transaction."""
+    the rows owing a reminder are locked (``SKIP LOCKED``) and told a chunk at a time (by
+    owner, each chunk one transaction whose owners' rulebooks are decoded in one query)."""
     cal = working_calendar()
     owed, scheduled = [], []
     for row, coop in upcoming_with_cooperations(now):
@@ -241,21 +263,30 @@ def _send_reminders(now: datetime, result: SweepResult) -> None:
         if labels:
             owed.append((row.id, coop, labels))
     db.session.commit()
-    for row_id, coop, labels in owed:
-        row = db.session.scalar(
-            select(Deadline)
-            .where(Deadline.id == row_id, Deadline.status == DeadlineStatus.OPEN)
-            .with_for_update(skip_locked=True)
-        )
-        if row is None:
-            db.session.rollback()
-            continue
-        fresh = [label for label in labels if label not in (row.reminders_sent or [])]
-        row.reminders_sent = [*(row.reminders_sent or []), *fresh]
-        with tenant_scope(coop.tenant_id):
-            for label in fresh:
-                notify_reminder(coop, rules_of(coop), row, label, now)
-                result.reminders += 1
+    owed.sort(key=lambda o: (o[1].tenant_id, o[0]))
+    for chunk in _reminder_chunks(owed):
+        preload_rulebooks({coop.rulebook_version_id for _, coop, _ in chunk})
+        locked = {
+            row.id: row
+            for row in db.session.scalars(
+                select(Deadline)
+                .where(
+                    Deadline.id.in_([row_id for row_id, _, _ in chunk]),
+                    Deadline.status == DeadlineStatus.OPEN,
+                )
+                .with_for_update(skip_locked=True)
+            )
+        }
+        for row_id, coop, labels in chunk:
+            row = locked.get(row_id)
+            if row is None:  # another sweeper has it, or it closed meanwhile
+                continue
+            fresh = [label for label in labels if label not in (row.reminders_sent or [])]
+            row.reminders_sent = [*(row.reminders_sent or []), *fresh]
+            with tenant_scope(coop.tenant_id):
+                for label in fresh:
+                    notify_reminder(coop, rules_of(coop), row, label, now)
+                    result.reminders += 1
         db.session.commit()
     for row_id, coop in scheduled:
         row = db.session.scalar(

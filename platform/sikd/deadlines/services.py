@@ -126,16 +126,22 @@ def spec_of(row: Deadline) -> DeadlineSpec:
 
 
 def due_candidates(
-    now: datetime, batch: int, after: tuple[datetime, int] | None = None
+    now: datetime, batch: int, after: tuple[int, datetime, int] | None = None
 ) -> list[tuple[int, datetime, int]]:
-    """``(id, due_at, tenant_id)`` of open deadlines due before ``now``, oldest first, after the
-    keyset ``(due_at, id)`` of the previous batch; not locked (each is locked when acted on)."""
+    """``(id, due_at, tenant_id)`` of open deadlines due before ``now``, by owner and then oldest
+    first, after the keyset ``(tenant_id, due_at, id)`` of the previous batch; not locked (each
+    is locked when acted on). By owner, so a sweep decodes each daerah's rulebook once (every
+    daerah has its own, ~90 KB of JSON) instead of once per batch it appears in."""
     query = select(Deadline.id, Deadline.due_at, Deadline.tenant_id).where(
         Deadline.status == DeadlineStatus.OPEN, Deadline.due_at < now
     )
     if after is not None:
-        query = query.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(*after))
-    rows = db.session.execute(query.order_by(Deadline.due_at, Deadline.id).limit(batch))
+        query = query.where(
+            tuple_(Deadline.tenant_id, Deadline.due_at, Deadline.id) > tuple_(*after)
+        )
+    rows = db.session.execute(
+        query.order_by(Deadline.tenant_id, Deadline.due_at, Deadline.id).limit(batch)
+    )
     return [(row.id, row.due_at, row.tenant_id) for row in rows]
 
 
