@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import and_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import and_, select, tuple_
 
 from sikd.accounts.pages import roles_required
 from sikd.cooperations import overdue_list, rollup
@@ -15,7 +15,7 @@ from sikd.cooperations.access import (
     actor_for,
     visibility_filter,
 )
-from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.models import Cooperation, CooperationStatus, parties
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
 from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_page
 from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
@@ -29,14 +29,19 @@ from sikd.workflow.roles import NATIONAL_ROLES
 
 def _document_kinds(coops: list[Cooperation]) -> dict[int, frozenset[str]]:
     """The kinds of the documents that count now (``Cooperation.current_documents``) of each
-    row, in one query of two columns (the rows' actions need only the kinds)."""
+    row, in one query of two columns (the rows' actions need only the kinds). The rows are
+    read and visible already: their documents are reached by (filing tenant, cooperation), as
+    the tenant-led index is, without reading the cooperations again."""
     if not coops:
         return {}
     document = Cooperation.current_documents.property.mapper.class_  # documents own the model
+    keys = [(tenant_id, c.id) for c in coops for tenant_id in parties(c)]
     pairs = db.session.execute(
-        select(Cooperation.id, document.kind)
-        .join(Cooperation.current_documents)
-        .where(Cooperation.id.in_([c.id for c in coops]))
+        select(document.cooperation_id, document.kind).where(
+            tuple_(document.tenant_id, document.cooperation_id).in_(keys),
+            document.superseded.is_(False),
+            document.current_version_id.is_not(None),
+        )
     ).all()
     kinds: dict[int, set[str]] = {c.id: set() for c in coops}
     for coop_id, kind in pairs:
@@ -64,10 +69,26 @@ def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _routed_directly() -> list[tuple[RoutingHop, Cooperation | None]]:
+@dataclass(frozen=True)
+class _DirectRoute:
+    """A submission the sweep routed around this Gubernur, as the queue lists it."""
+
+    acted_at: Any
+    basis: str
+
+
+@dataclass(frozen=True)
+class _RoutedCooperation:
+    id: int
+    number: str
+    title: str
+    tenant_name: str
+
+
+def _routed_directly() -> list[tuple[_DirectRoute, _RoutedCooperation | None]]:
     """The 20 latest submissions the sweep routed around this Gubernur, each with its
     cooperation where this tenant may see it; one query: the 20 hops are picked first (the
-    hops' holder is not read), then joined to their cooperations."""
+    hops' holder is not read), then joined to what the list shows of their cooperations."""
     order = (RoutingHop.acted_at.desc(), RoutingHop.id.desc())
     latest = (
         select(RoutingHop.id)
@@ -80,16 +101,32 @@ def _routed_directly() -> list[tuple[RoutingHop, Cooperation | None]]:
         .limit(20)
     )
     rows = db.session.execute(
-        select(RoutingHop, Cooperation)
+        select(
+            RoutingHop.acted_at,
+            RoutingHop.basis,
+            Cooperation.id,
+            Cooperation.number,
+            Cooperation.title,
+            Tenant.name,
+        )
+        .select_from(RoutingHop)
         .outerjoin(
             Cooperation,
             and_(Cooperation.id == RoutingHop.cooperation_id, visibility_filter()),
         )
+        .outerjoin(Tenant, Tenant.id == Cooperation.tenant_id)
         .where(RoutingHop.id.in_(latest))
-        .options(lazyload(RoutingHop.holder_tenant))
         .order_by(*order)
     ).all()
-    return [(hop, coop) for hop, coop in rows]
+    return [
+        (
+            _DirectRoute(acted_at, basis),
+            _RoutedCooperation(coop_id, number, title, tenant_name)
+            if coop_id is not None
+            else None,
+        )
+        for acted_at, basis, coop_id, number, title, tenant_name in rows
+    ]
 
 
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):

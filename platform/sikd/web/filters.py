@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g
+from flask import Blueprint, g, has_request_context
 
 from sikd.core import clock
 from sikd.core.i18n import country_name, format_tanggal, rupiah
@@ -119,11 +119,19 @@ def _zone(tz_code: str | None) -> ZoneInfo:
 
 
 def viewer_tz() -> str:
+    """The signed-in viewer's timezone (WIB without one); worked out once per request and
+    viewer (a list writes a date per row)."""
     from flask_login import current_user
 
-    if getattr(current_user, "is_authenticated", False):
-        return current_user.tenant.timezone
-    return "WIB"
+    if not has_request_context():
+        return "WIB"
+    user = current_user._get_current_object()
+    known = g.get("_sikd_viewer_tz")
+    if known is not None and known[0] is user:
+        return known[1]
+    tz = user.tenant.timezone if getattr(user, "is_authenticated", False) else "WIB"
+    g._sikd_viewer_tz = (user, tz)
+    return tz
 
 
 def tanggal(value: date | datetime | str | None, tz_code: str | None = None) -> str:
