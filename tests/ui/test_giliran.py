@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from sikd.accounts.models import User
 from sikd.cooperations.actions import available_actions
-from sikd.cooperations.queries import inbox
+from sikd.cooperations.turns import inbox
 from sikd.core.extensions import db
 from sikd.demo import seed_demo_accounts, seed_demo_cooperations
 from sikd.tenancy.scope import system_scope, tenant_scope

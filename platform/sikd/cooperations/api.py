@@ -22,10 +22,10 @@ from sikd.cooperations.domestic import received_reports
 from sikd.cooperations.queries import (
     COUNT_CAP,
     filtered_cooperations,
-    inbox_page,
     timeline,
 )
 from sikd.cooperations.state import preload_rulebook_versions, rules_of
+from sikd.cooperations.turns import inbox_page
 from sikd.core.api import api_login_required, documented_errors
 
 blp = Blueprint("cooperations", __name__, description="Kerja sama daerah")

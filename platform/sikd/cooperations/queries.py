@@ -1,4 +1,5 @@
-"""Reading cooperations for lists: the register, the inbox, the timeline of one cooperation.
+"""Reading cooperations for lists: the register, the timeline of one cooperation (the inbox and
+the queues: :mod:`sikd.cooperations.turns`).
 
 Every query starts from :func:`sikd.cooperations.access.visible_query`, so the application filter
 applies on top of row-level security.
@@ -8,14 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, any_, func, not_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, any_, func, or_, select
 
-from sikd.accounts.models import User
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
 from sikd.cooperations.models import (
-    ACTIVE_STATUSES,
     Cooperation,
     CooperationAccess,
     CooperationStatus,
@@ -83,70 +81,85 @@ def _search(query, text: str):
     return query.where(or_(*matches))
 
 
-def reachable(query):
-    """The visibility rule once more, in terms the planner may use an index for under
-    row-level security (``=`` on integers is leakproof; ILIKE and the policy's ``EXISTS`` are
-    not): owned by the tenant (``tenant_id``) or granted to it, as
-    ``id = ANY(ARRAY(the grants' ids))``, computed once before the scan. The two are one
-    bitmap of the tenant's rows (a Kota's 2,000, not the nation's), and search filters only
-    those."""
-    tenant_id = current_tenant_id()
-    if is_system_scope() or tenant_id is None:
-        return query
+def _reach(tenant_id: int) -> tuple:
+    """Owned by the tenant; granted to it, as ``id = ANY(ARRAY(the grants' ids))``, computed
+    once before the scan."""
     granted = select(CooperationAccess.cooperation_id).where(
         CooperationAccess.tenant_id == tenant_id
     )
-    return query.where(
-        or_(
-            Cooperation.tenant_id == tenant_id,
-            Cooperation.id == any_(func.array(granted.scalar_subquery())),
-        )
+    return (
+        Cooperation.tenant_id == tenant_id,
+        Cooperation.id == any_(func.array(granted.scalar_subquery())),
     )
 
 
-def _page(query, order: tuple, *, limit: int | None, offset: int = 0, options=()) -> list:
-    """One page of ``query`` in ``order``: the ids of the page first (filtered, sorted and cut
-    without the joined tenants), then those rows with their tenants (and ``options``). The
-    planner cannot estimate how many rows the list filters keep; joined to the tenants in the
-    same query it may pick a plan that pays per kept row rather than per shown row."""
-    if limit is None:
-        rows = db.session.scalars(query.options(*options).order_by(*order).offset(offset))
-        return list(rows)
-    ids = query.with_only_columns(Cooperation.id).order_by(*order).offset(offset).limit(limit)
+def reachable(query):
+    """The visibility rule once more, in terms the planner may use an index for under
+    row-level security (``=`` on integers is leakproof; ILIKE and the policy's ``EXISTS`` are
+    not): owned by the tenant (``tenant_id``) or granted to it. The two are one bitmap of the
+    tenant's rows (a Kota's 2,000, not the nation's), and search filters only those."""
+    tenant_id = current_tenant_id()
+    if is_system_scope() or tenant_id is None:
+        return query
+    return query.where(or_(*_reach(tenant_id)))
+
+
+def reachable_branches(query) -> list:
+    """:func:`reachable` as two queries, the tenant's own rows and the rows granted to it, for
+    a ``UNION`` whose own branch a covering index answers alone (``cooperations.turns``)."""
+    tenant_id = current_tenant_id()
+    if is_system_scope() or tenant_id is None:
+        return [query]
+    return [query.where(condition) for condition in _reach(tenant_id)]
+
+
+def ids_page(keys, order, *, limit: int | None, offset: int = 0, options=()) -> list:
+    """One page of the rows whose ids ``keys`` holds (a subquery with ``id`` and the columns
+    ``order`` sorts by; ``order(columns)`` gives the sort over ``keys.c`` or ``Cooperation``):
+    the ids of the page first (filtered, sorted and cut without the joined tenants), then those
+    rows with their tenants (and ``options``). The planner cannot estimate how many rows the
+    list filters keep; joined to the tenants in the same query it may pick a plan that pays per
+    kept row rather than per shown row."""
+    ids = select(keys.c.id).order_by(*order(keys.c)).offset(offset)
+    if limit is not None:
+        ids = ids.limit(limit)
     rows = db.session.scalars(
-        visible_query().where(Cooperation.id.in_(ids)).options(*options).order_by(*order)
+        visible_query()
+        .where(Cooperation.id.in_(ids))
+        .options(*options)
+        .order_by(*order(Cooperation))
     )
     return list(rows)
 
 
-def _counted_page(
-    query, order: tuple, *, limit: int, offset: int = 0, options=(), also=()
+def counted_page(
+    keys, order, *, limit: int, offset: int = 0, options=(), also=()
 ) -> tuple[list[Cooperation], tuple[int, ...] | None]:
-    """:func:`_page` and, in the same statement, how many rows ``query`` has in all and how
-    many of them meet each condition of ``also`` (``count(*) OVER ()``: the sort of the page
-    reads every match anyway, so a separate count would read them twice). The counts are
-    None when the page is empty (past the last page: the caller counts apart)."""
+    """:func:`ids_page` and, in the same statement, how many rows ``keys`` has in all and how
+    many of them meet each condition of ``also`` (over ``keys.c``; ``count(*) OVER ()``: the
+    sort of the page reads every match anyway, so a separate count would read them twice).
+    The counts are None when the page is empty (past the last page: the caller counts apart)."""
     counts = [
         func.count().over().label("n0"),
         *(func.count().filter(cond).over().label(f"n{i}") for i, cond in enumerate(also, 1)),
     ]
     page = (
-        query.with_only_columns(Cooperation.id, *counts)
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
-        .subquery()
+        select(keys.c.id, *counts).order_by(*order(keys.c)).offset(offset).limit(limit).subquery()
     )
     result = db.session.execute(
         visible_query()
         .join(page, page.c.id == Cooperation.id)
         .add_columns(*(page.c[c.name] for c in counts))
         .options(*options)
-        .order_by(*order)
+        .order_by(*order(Cooperation))
     ).all()
     if not result:
         return [], None
     return [row[0] for row in result], tuple(result[0][1:])
+
+
+def _by_update(columns) -> tuple:
+    return (columns.updated_at.desc(), columns.id.desc())
 
 
 def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
@@ -176,155 +189,15 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
     if args.get("overdue"):
         query = _overdue(query)
     page, per_page = args.get("page", 1), args.get("per_page", 50)
-    rows, counts = _counted_page(
-        query,
-        (Cooperation.updated_at.desc(), Cooperation.id.desc()),
+    keys = query.with_only_columns(Cooperation.id, Cooperation.updated_at).subquery()
+    rows, counts = counted_page(
+        keys,
+        _by_update,
         limit=per_page,
         offset=(page - 1) * per_page,
     )
     cap = max(COUNT_CAP, page * per_page)
     return rows, min(counts[0], cap + 1) if counts else capped_count(query, cap)
-
-
-# The levels a tenant acts at on another tenant's cooperation (its provinsi, Kemendagri, Kemlu,
-# the partner daerah of a KSDD); on its own it acts at "own", and at "partner" for a partner
-# outside SIKD (see access.actor_level).
-OTHER_LEVELS = ("provinsi", "kemendagri", "kemlu")
-
-
-def _my_turn(user: User):
-    """The condition "the user's roles act on it now": held by the user's tenant, running, at
-    a stage where one of the user's roles has an action for this cooperation (kept on the row
-    by :mod:`sikd.cooperations.summary`), at the level the tenant stands at."""
-    partner_side = and_(  # the partner daerah's own approval at a parallel stage (Pasal 27)
-        Cooperation.partner_tenant_id == user.tenant_id,
-        Cooperation.status.in_(ACTIVE_STATUSES),
-        Cooperation.holder_roles.overlap(sorted(user.roles)),
-        Cooperation.waiting_sides.contains(["partner"]),
-    )
-    own_turn = and_(
-        Cooperation.holder_tenant_id == user.tenant_id,
-        Cooperation.status.in_(ACTIVE_STATUSES),
-        Cooperation.holder_roles.overlap(sorted(user.roles)),
-        or_(
-            and_(
-                Cooperation.tenant_id == user.tenant_id,
-                or_(  # at a parallel stage, only while the owner's own approval is needed
-                    Cooperation.waiting_sides == [],
-                    Cooperation.waiting_sides.contains(["own"]),
-                    Cooperation.partner_tenant_id.is_(None),
-                ),
-                or_(
-                    Cooperation.holder_level == "own",
-                    # a partner outside SIKD: the owner records its answers
-                    and_(
-                        Cooperation.holder_level == "partner",
-                        Cooperation.partner_tenant_id.is_(None),
-                    ),
-                ),
-            ),
-            and_(
-                Cooperation.tenant_id != user.tenant_id,
-                Cooperation.holder_level.in_((*OTHER_LEVELS, "partner")),
-            ),
-        ),
-    )
-    return or_(own_turn, partner_side)
-
-
-def _inbox_query(user: User, level: str | None):
-    """:func:`_my_turn`, led by what it implies in leakproof terms (``=`` on integers and
-    text): active, held by the user's tenant or partnered by it. Under row-level security the
-    planner may use an index only for such a top-level condition (not for the OR of array
-    conditions below it), so these reach the tenant's rows by ``ix_cooperations_active_holder``
-    and the partner index rather than by reading the national table."""
-    query = visible_query().where(
-        Cooperation.status.in_(ACTIVE_STATUSES),
-        or_(
-            Cooperation.holder_tenant_id == user.tenant_id,
-            Cooperation.partner_tenant_id == user.tenant_id,
-        ),
-        _my_turn(user),
-    )
-    return query if level is None else query.where(Cooperation.holder_level == level)
-
-
-# overdue first, then by due date, those without a deadline last
-_BY_DUE = (Cooperation.next_due_at.asc().nulls_last(), Cooperation.id)
-
-
-def _watch_query(user: User):
-    """Dipantau: running cooperations the user's tenant owns or was given (it supervises them,
-    or they passed through its hands) that are not the user's turn now."""
-    return reachable(visible_query()).where(
-        Cooperation.status.in_(ACTIVE_STATUSES), not_(_my_turn(user))
-    )
-
-
-def watched(user: User, *, limit: int, offset: int = 0) -> tuple[list[Cooperation], int]:
-    """The Dipantau part of the inbox: overdue first, then by due date; and how many."""
-    query = _watch_query(user)
-    rows, counts = _counted_page(query, _BY_DUE, limit=limit, offset=offset)
-    if counts is None:
-        return rows, capped_count(query) if offset else 0
-    return rows, min(counts[0], COUNT_CAP + 1)
-
-
-def inbox(
-    user: User,
-    *,
-    level: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    with_documents: bool = False,
-) -> list[dict[str, Any]]:
-    """What waits for this user now: cooperations held by the user's tenant at a stage one of
-    the user's roles may act on (``level``: only those held at that level); overdue first,
-    then by due date, those without a deadline last. One query (two ``with_documents``)."""
-    options = (selectinload(Cooperation.current_documents),) if with_documents else ()
-    rows = _page(_inbox_query(user, level), _BY_DUE, limit=limit, offset=offset, options=options)
-    return [{"cooperation": c, "due_at": c.next_due_at} for c in rows]
-
-
-def inbox_page(
-    user: User,
-    *,
-    page: int,
-    per_page: int,
-    level: str | None = None,
-    with_documents: bool = False,
-    clamp: bool = True,
-) -> tuple[list[dict[str, Any]], int, int]:
-    """One page of :func:`inbox` and (waiting, of which overdue), in one query (two
-    ``with_documents``). Past the last page: the last page with ``clamp`` (the web pages, as
-    their pager shows it), none without (the API); then the counts are a query of their own."""
-    options = (selectinload(Cooperation.current_documents),) if with_documents else ()
-    query = _inbox_query(user, level)
-    rows, counts = _counted_page(
-        query,
-        _BY_DUE,
-        limit=per_page,
-        offset=(page - 1) * per_page,
-        options=options,
-        also=(Cooperation.next_due_at < clock.now(),),
-    )
-    if counts is None:
-        counts = inbox_counts(user, level)
-        last = max((counts[0] + per_page - 1) // per_page, 1)
-        if clamp and counts[0] and page > last:
-            offset = (last - 1) * per_page
-            rows = _page(query, _BY_DUE, limit=per_page, offset=offset, options=options)
-    items = [{"cooperation": c, "due_at": c.next_due_at} for c in rows]
-    return items, counts[0], counts[1]
-
-
-def inbox_counts(user: User, level: str | None = None) -> tuple[int, int]:
-    """(waiting, of which overdue) for the user's inbox, in one query."""
-    sub = _inbox_query(user, level).subquery()
-    total, late = db.session.execute(
-        select(func.count(), func.count().filter(sub.c.next_due_at < clock.now())).select_from(sub)
-    ).one()
-    return total, late
 
 
 def timeline(coop: Cooperation) -> dict[str, Any]:

@@ -17,8 +17,9 @@ from sikd.cooperations.access import (
 )
 from sikd.cooperations.models import Cooperation, CooperationStatus, parties
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
-from sikd.cooperations.queries import filtered_cooperations, inbox, inbox_page
+from sikd.cooperations.queries import filtered_cooperations
 from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
+from sikd.cooperations.turns import inbox, inbox_page
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.routing.models import RoutingHop

@@ -24,11 +24,10 @@ from sikd.cooperations.pages import (
 from sikd.cooperations.queries import (
     COUNT_CAP,
     filtered_cooperations,
-    inbox_page,
-    watched,
 )
 from sikd.cooperations.queues import gubernur_page
 from sikd.cooperations.state import EVERY_VERSION, TRANSACTION_DOCUMENTS, rules_of
+from sikd.cooperations.turns import inbox_page, watched
 from sikd.core import clock
 from sikd.core.errors import AppError, NotFound
 from sikd.core.extensions import db
