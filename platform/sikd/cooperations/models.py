@@ -78,6 +78,12 @@ class Cooperation(TenantOwnedMixin, db.Model):
             "tenant_id",
             postgresql_where=text("status in ('berjalan', 'berakhir')"),
         ),
+        # the national viewers' waiting list: the active ones received since the last rollup
+        Index(
+            "ix_cooperations_active_holder_since",
+            "holder_since",
+            postgresql_where=text("status in ('berjalan', 'berakhir')"),
+        ),
         # the national list of overdue cooperations: running ones by their next deadline
         Index(
             "ix_cooperations_running_next_due_at",
@@ -100,6 +106,19 @@ class Cooperation(TenantOwnedMixin, db.Model):
                 "next_due_at",
                 "flags",
                 "estimated_cost",
+            ],
+        ),  # fmt: skip
+        # the register's search of a tenant's own rows (queries._reachable_keys): index-only
+        Index(
+            "ix_cooperations_tenant_search",
+            "tenant_id",
+            postgresql_include=[
+                "updated_at",
+                "id",
+                "title",
+                "number",
+                "partner_name",
+                "partner_country",
             ],
         ),  # fmt: skip
     )
