@@ -90,6 +90,12 @@ class Cooperation(TenantOwnedMixin, db.Model):
             postgresql_where=text("status in ('berjalan', 'berakhir')"),
             postgresql_include=[c for c in TURN_COLUMNS if c != "tenant_id"],
         ),
+        # the national viewers' waiting list: the active ones received since the last rollup
+        Index(
+            "ix_cooperations_active_holder_since",
+            "holder_since",
+            postgresql_where=text("status in ('berjalan', 'berakhir')"),
+        ),
         # the national list of overdue cooperations: running ones by their next deadline
         Index(
             "ix_cooperations_running_next_due_at",
@@ -112,6 +118,19 @@ class Cooperation(TenantOwnedMixin, db.Model):
                 "next_due_at",
                 "flags",
                 "estimated_cost",
+            ],
+        ),  # fmt: skip
+        # the register's search of a tenant's own rows (queries._register_keys): index-only
+        Index(
+            "ix_cooperations_tenant_search",
+            "tenant_id",
+            postgresql_include=[
+                "updated_at",
+                "id",
+                "title",
+                "number",
+                "partner_name",
+                "partner_country",
             ],
         ),  # fmt: skip
     )

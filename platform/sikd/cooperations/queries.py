@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, any_, func, or_, select
+from sqlalchemy import and_, any_, func, or_, select, union_all
 
 from sikd.cooperations.access import visible_query
 from sikd.cooperations.history import decisions_of, events_of
@@ -60,19 +60,24 @@ def _overdue(query):
     )
 
 
-def capped_count(query, cap: int = COUNT_CAP) -> int:
-    """How many rows ``query`` has, counting at most ``cap + 1`` (more than ``cap`` = many)."""
-    return db.session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
+def capped_count(keys, cap: int = COUNT_CAP) -> int:
+    """How many rows the subquery ``keys`` has, counting at most ``cap + 1`` (more than
+    ``cap`` = many)."""
+    capped = select(keys.c.id).limit(cap + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped))
 
 
 def _search(query, text: str):
     """Title, number, partner, or the partner's country by its Indonesian name ("Jepang"
     finds the cooperations with partners in JP; only for three letters or more)."""
-    like = f"%{text.strip()}%"
+    # ILIKE as PostgreSQL computes it in a multibyte database (lower() of both sides, then
+    # LIKE), with the pattern lowered once per statement rather than once per row and column
+    # (a third of the time over a Kota's 2,000 rows)
+    like = select(func.lower(f"%{text.strip()}%")).scalar_subquery()
     matches = [
-        Cooperation.title.ilike(like),
-        Cooperation.number.ilike(like),
-        Cooperation.partner_name.ilike(like),
+        func.lower(Cooperation.title).like(like),
+        func.lower(Cooperation.number).like(like),
+        func.lower(Cooperation.partner_name).like(like),
     ]
     if len(text.strip()) >= 3:
         codes = [code for code, _ in find_countries(text)]
@@ -93,6 +98,10 @@ def _reach(tenant_id: int) -> tuple:
     )
 
 
+def _granted_not_owned(tenant_id: int):
+    return and_(_reach(tenant_id)[1], Cooperation.tenant_id != tenant_id)
+
+
 def reachable(query):
     """The visibility rule once more, in terms the planner may use an index for under
     row-level security (``=`` on integers is leakproof; ILIKE and the policy's ``EXISTS`` are
@@ -105,12 +114,18 @@ def reachable(query):
 
 
 def reachable_branches(query) -> list:
-    """:func:`reachable` as two queries, the tenant's own rows and the rows granted to it, for
-    a ``UNION`` whose own branch a covering index answers alone (``cooperations.turns``)."""
+    """:func:`reachable` as two queries that share no row, the tenant's own rows and those
+    granted to it that it does not own, for a ``UNION ALL`` whose own branch a covering index
+    can answer alone (an index-only scan of the tenant's rows, where the OR of
+    :func:`reachable` is a bitmap scan that visits every heap page of them: a Kota's 2,000 rows
+    lie on 1,800 pages)."""
     tenant_id = current_tenant_id()
     if is_system_scope() or tenant_id is None:
         return [query]
-    return [query.where(condition) for condition in _reach(tenant_id)]
+    return [
+        query.where(Cooperation.tenant_id == tenant_id),
+        query.where(_granted_not_owned(tenant_id)),
+    ]
 
 
 def ids_page(keys, order, *, limit: int | None, offset: int = 0, options=()) -> list:
@@ -162,9 +177,8 @@ def _by_update(columns) -> tuple:
     return (columns.updated_at.desc(), columns.id.desc())
 
 
-def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
-    """The register: every cooperation the caller may see, filtered and paged."""
-    query = reachable(visible_query())
+def _register_filters(query, args: dict[str, Any]):
+    """The register's filters (``args``) on ``query``."""
     equal = {
         "type": Cooperation.type,
         "stage": Cooperation.stage,
@@ -188,16 +202,29 @@ def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]
         query = _search(query, args["q"])
     if args.get("overdue"):
         query = _overdue(query)
+    return query
+
+
+def _register_keys(args: dict[str, Any]):
+    """``(id, updated_at)`` of the register's matches: each branch of
+    :func:`reachable_branches` filtered, the tenant's own an index-only scan of
+    ``ix_cooperations_tenant_search`` (the columns a search and the order read)."""
+    keys = (Cooperation.id, Cooperation.updated_at)
+    branches = [
+        _register_filters(branch, args).with_only_columns(*keys)
+        for branch in reachable_branches(visible_query())
+    ]
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
+
+
+def filtered_cooperations(args: dict[str, Any]) -> tuple[list[Cooperation], int]:
+    """The register: every cooperation the caller may see, filtered and paged (newest change
+    first), and how many (at most ``max(COUNT_CAP, the rows up to this page) + 1``)."""
+    keys = _register_keys(args)
     page, per_page = args.get("page", 1), args.get("per_page", 50)
-    keys = query.with_only_columns(Cooperation.id, Cooperation.updated_at).subquery()
-    rows, counts = counted_page(
-        keys,
-        _by_update,
-        limit=per_page,
-        offset=(page - 1) * per_page,
-    )
+    rows, counts = counted_page(keys, _by_update, limit=per_page, offset=(page - 1) * per_page)
     cap = max(COUNT_CAP, page * per_page)
-    return rows, min(counts[0], cap + 1) if counts else capped_count(query, cap)
+    return rows, min(counts[0], cap + 1) if counts else capped_count(keys, cap)
 
 
 def timeline(coop: Cooperation) -> dict[str, Any]:

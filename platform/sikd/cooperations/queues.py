@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import and_, select, tuple_
 
 from sikd.accounts.pages import roles_required
-from sikd.cooperations import overdue_list, rollup
+from sikd.cooperations import inbox_list, overdue_list, rollup
 from sikd.cooperations.access import (
     actor_for,
     visibility_filter,
@@ -166,7 +166,8 @@ def gubernur_queue():
 @roles_required(*NATIONAL_ROLES)
 def national():
     """Kemendagri's national view: counts from the rollup the sweep keeps, the 50 most overdue
-    and the first 50 waiting for the Sekretariat Jenderal; a constant number of queries."""
+    and the first 50 waiting for the Sekretariat Jenderal (both from the ids the rollup keeps,
+    re-read live); a constant number of queries."""
     now = clock.now()
     as_of = rollup.ensure_fresh(now)
     counts = rollup.by_provinsi()
@@ -193,7 +194,8 @@ def national():
         for key in ("total", "running", "overdue", "dormant")
     }
     totals["all"] = totals.pop("total")
-    waiting_items, waiting, _ = inbox_page(current_user, page=1, per_page=PAGE_SIZE)
+    user = current_user._get_current_object()
+    waiting_rows, waiting, waiting_as_of = inbox_list.waiting_list(user, as_of, per_page=PAGE_SIZE)
     return render_template(
         "cooperations/national.html",
         provinsi_rows=provinsi_rows,
@@ -202,8 +204,9 @@ def national():
         overdue_total=totals["overdue"],
         totals=totals,
         as_of=as_of,
-        inbox_rows=rows_of([i["cooperation"] for i in waiting_items]),
+        inbox_rows=rows_of(waiting_rows),
         inbox_total=waiting,
+        inbox_total_as_of=as_of if waiting_as_of else None,
     )
 
 

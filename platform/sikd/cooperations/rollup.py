@@ -2,8 +2,9 @@
 
 One aggregate over the cooperation rows (their stored next deadline answers "overdue") replaces
 the rows of ``national_rollup`` in one transaction; readers see the old or the new set, never
-half; the national viewers' dashboard figures (:mod:`sikd.cooperations.viewer_rollup`) are
-rebuilt with them. Two sweepers at once: the second skips (an advisory lock). The page reads a
+half; the national viewers' dashboard figures (:mod:`sikd.cooperations.viewer_rollup`), most
+overdue lists (:mod:`~sikd.cooperations.overdue_list`) and waiting lists
+(:mod:`~sikd.cooperations.inbox_list`) are rebuilt with them. Two sweepers at once: the second skips (an advisory lock). The page reads a
 few hundred rollup rows; when the sweep has not run for :data:`MAX_AGE` (a dead scheduler, a
 fresh database) the page rebuilds it once itself, so the figures are never older than that.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sikd.cooperations import overdue_list, viewer_rollup
+from sikd.cooperations import inbox_list, overdue_list, viewer_rollup
 from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.tenancy.scope import system_scope
@@ -46,6 +47,7 @@ def refresh_rollup(now: datetime | None = None) -> bool:
         db.session.execute(text(REBUILD_SQL), {"now": now})
         viewer_rollup.rebuild(now)
         overdue_list.rebuild(now)
+        inbox_list.rebuild(now)
     return True
 
 
