@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
@@ -70,26 +69,11 @@ def _queue_actions(coops: list[Cooperation]) -> dict[int, dict[str, Any]]:
     return out
 
 
-@dataclass(frozen=True)
-class _DirectRoute:
-    """A submission the sweep routed around this Gubernur, as the queue lists it."""
-
-    acted_at: Any
-    basis: str
-
-
-@dataclass(frozen=True)
-class _RoutedCooperation:
-    id: int
-    number: str
-    title: str
-    tenant_name: str
-
-
-def _routed_directly() -> list[tuple[_DirectRoute, _RoutedCooperation | None]]:
+def _routed_directly() -> list[Any]:
     """The 20 latest submissions the sweep routed around this Gubernur, each with its
     cooperation where this tenant may see it; one query: the 20 hops are picked first (the
-    hops' holder is not read), then joined to what the list shows of their cooperations."""
+    hops' holder is not read), then joined to what the list shows of their cooperations (the
+    cooperation's columns are None where this tenant may not see it)."""
     order = (RoutingHop.acted_at.desc(), RoutingHop.id.desc())
     latest = (
         select(RoutingHop.id)
@@ -108,7 +92,7 @@ def _routed_directly() -> list[tuple[_DirectRoute, _RoutedCooperation | None]]:
             Cooperation.id,
             Cooperation.number,
             Cooperation.title,
-            Tenant.name,
+            Tenant.name.label("tenant_name"),
         )
         .select_from(RoutingHop)
         .outerjoin(
@@ -119,15 +103,7 @@ def _routed_directly() -> list[tuple[_DirectRoute, _RoutedCooperation | None]]:
         .where(RoutingHop.id.in_(latest))
         .order_by(*order)
     ).all()
-    return [
-        (
-            _DirectRoute(acted_at, basis),
-            _RoutedCooperation(coop_id, number, title, tenant_name)
-            if coop_id is not None
-            else None,
-        )
-        for acted_at, basis, coop_id, number, title, tenant_name in rows
-    ]
+    return list(rows)
 
 
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):

@@ -208,22 +208,20 @@ def attached_document_kinds(coop: Cooperation) -> frozenset[str]:
     return frozenset(doc.kind for doc in current_documents(coop))
 
 
-# The kinds whose signature a rulebook requires, by decoded rulebook (lists ask per row);
-# the rulebook is kept with its answer, so an id is never taken for another rulebook's.
-_SIGNED: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
+# The kinds whose signature a rulebook version requires, by its content hash (as _DECODED):
+# lists ask per row, and a version never changes. A few names per version.
+_SIGNED: dict[str, frozenset[str]] = {}
 
 
-def _signed_kinds(data: dict[str, Any]) -> frozenset[str]:
-    hit = _SIGNED.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    kinds = Rulebook(data).document_kinds()
-    signed = frozenset(
-        k for k, spec in kinds.items() if (spec.get("signature") or {}).get("required")
-    )
-    if len(_SIGNED) >= 2 * _DECODED_MAX:
-        _SIGNED.clear()
-    _SIGNED[id(data)] = (data, signed)
+def _signed_kinds(coop: Cooperation) -> frozenset[str]:
+    key = coop.rulebook_version.content_hash
+    signed = _SIGNED.get(key)
+    if signed is None:
+        kinds = rules_of(coop).document_kinds()
+        signed = frozenset(
+            k for k, spec in kinds.items() if (spec.get("signature") or {}).get("required")
+        )
+        _SIGNED[key] = signed
     return signed
 
 
@@ -238,7 +236,7 @@ def signature_facts(coop: Cooperation) -> tuple[SignatureFact, ...]:
     from sikd.accounts.models import User
     from sikd.tenancy.scope import system_scope
 
-    signed_kinds = _signed_kinds(rulebook_of(coop))
+    signed_kinds = _signed_kinds(coop)
     if not signed_kinds:  # nothing to check: no query (lists build many states)
         return ()
     pending: list[tuple[str, str, str | None, str]] = []

@@ -61,10 +61,10 @@ class SweepResult:
 def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResult:
     """Act on every due deadline as of ``now``; idempotent, safe to run from several workers.
 
-    Candidates are read in batches (by owner, then due instant and id); each transition is then its own
-    transaction: the deadline row and its cooperation are locked with ``SKIP LOCKED`` and the
-    row re-checked as still open, so of two sweepers exactly one applies it, and a user acting
-    on the cooperation at that moment is not waited for (the next run takes it)."""
+    Candidates are read in batches (by owner, then due instant and id); each transition is then
+    its own transaction: the deadline row and its cooperation are locked with ``SKIP LOCKED``
+    and the row re-checked as still open, so of two sweepers exactly one applies it, and a user
+    acting on the cooperation at that moment is not waited for (the next run takes it)."""
     now = now or clock.now()
     result = SweepResult()
     with system_scope():
@@ -77,12 +77,11 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                 if not candidates:
                     break
                 # by owner: consecutive transitions share the owner's decoded rulebook
-                ordered = candidates
                 decoded: set[int] = set()
-                for i, (deadline_id, _, tenant_id) in enumerate(ordered):
+                for i, (deadline_id, _, tenant_id) in enumerate(candidates):
                     version = pinned.get(deadline_id)
                     if version is not None and version not in decoded:  # the next owners'
-                        decoded = _next_versions(ordered[i:], pinned)
+                        decoded = _next_versions(candidates[i:], pinned)
                         preload_rulebooks(decoded)
                     # the owner's scope from the start: the transaction sets it once
                     with tenant_scope(tenant_id):
