@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sikd.accounts.models import User
 from sikd.audit import services as audit
 from sikd.cooperations import schedules
-from sikd.cooperations.access import get_visible
+from sikd.cooperations.access import get_visible, of_cooperation
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
 from sikd.cooperations.state import current_documents
@@ -275,7 +275,7 @@ def _open_follow_up(
 def after_decision(coop: Cooperation, decision: Decision, now: datetime) -> None:
     """A follow-up is met by its action; an ended cooperation's open rounds are obsolete."""
     rounds = db.session.scalars(
-        select(MonitoringRound).where(MonitoringRound.cooperation_id == coop.id)
+        select(MonitoringRound).where(of_cooperation(MonitoringRound, coop))
     ).all()
     for rnd in rounds:
         follow = rnd.tindak_lanjut or {}

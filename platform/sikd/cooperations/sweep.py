@@ -29,6 +29,7 @@ from sikd.cooperations.state import (
     rules_of,
 )
 from sikd.cooperations.summary import refresh_summary
+from sikd.cooperations.sweep_quiet import fire_quiet
 from sikd.cooperations.terms import end_term, end_terms
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -61,10 +62,12 @@ class SweepResult:
 def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResult:
     """Act on every due deadline as of ``now``; idempotent, safe to run from several workers.
 
-    Candidates are read in batches (by owner, then due instant and id); each transition is then
-    its own transaction: the deadline row and its cooperation are locked with ``SKIP LOCKED``
-    and the row re-checked as still open, so of two sweepers exactly one applies it, and a user
-    acting on the cooperation at that moment is not waited for (the next run takes it)."""
+    Candidates are read in batches (by owner, then due instant and id). The batch's deadlines
+    that only remind change no stage and are applied together (:mod:`.sweep_quiet`). Each
+    transition is then its own transaction: the deadline row and its cooperation are locked
+    with ``SKIP LOCKED`` and the row re-checked as still open, so of two sweepers exactly one
+    applies it, and a user acting on the cooperation at that moment is not waited for (the
+    next run takes it)."""
     now = now or clock.now()
     result = SweepResult()
     with system_scope():
@@ -76,12 +79,16 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                 db.session.commit()
                 if not candidates:
                     break
+                quiet, obsolete = fire_quiet([c[0] for c in candidates], now)
+                db.session.commit()
+                result.obsolete += obsolete
+                todo = [c for c in candidates if c[0] not in quiet]
                 # by owner: consecutive transitions share the owner's decoded rulebook
                 decoded: set[int] = set()
-                for i, (deadline_id, _, tenant_id) in enumerate(candidates):
+                for i, (deadline_id, _, tenant_id) in enumerate(todo):
                     version = pinned.get(deadline_id)
                     if version is not None and version not in decoded:  # the next owners'
-                        decoded = _next_versions(candidates[i:], pinned)
+                        decoded = _next_versions(todo[i:], pinned)
                         preload_rulebooks(decoded)
                     # the owner's scope from the start: the transaction sets it once
                     with tenant_scope(tenant_id):
