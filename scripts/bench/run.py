@@ -223,12 +223,14 @@ def ensure_services() -> list:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
-    parser.add_argument("--rounds", type=int, default=None, help="default 20, 8 from scale 0.5")
+    parser.add_argument(
+        "--rounds", type=int, default=40, help="rounds of every page (p95 of 40 samples or more)"
+    )
     parser.add_argument("--processes", default="1,2", help="web processes to try, e.g. 1,2")
     parser.add_argument("--reseed", action="store_true", help="seed again even if complete")
     parser.add_argument("--pages", default="", help="only pages whose label contains this")
     args = parser.parse_args(argv)
-    rounds = args.rounds or (8 if args.scale >= 0.5 else 20)
+    rounds = args.rounds
     keep = ensure_services()  # noqa: F841 - embedded servers live as long as this process
 
     if args.reseed or not benchlib.is_seeded(args.scale):
