@@ -7,7 +7,7 @@ marked fired, or obsolete when its cooperation has left its stage, and the coope
 deadline (``next_due_at``, ``next_due_unit``, :mod:`sikd.cooperations.summary`) is read again
 from the open deadlines of its stage. Row by row that was a transaction, two locks, the
 cooperation's documents and its rulebook per deadline (about half of all due deadlines at
-national scale); here it is four statements for a batch. The rows are locked as the row-by-row
+national scale); here it is three statements for a batch. The rows are locked as the row-by-row
 path locks them (deadline and cooperation, ``SKIP LOCKED``), so a row another sweeper or a user
 holds is left to them, and a second run finds nothing.
 """
