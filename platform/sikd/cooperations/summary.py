@@ -59,7 +59,7 @@ def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
         Deadline.status == DeadlineStatus.OPEN,
         Deadline.stage == coop.stage,
     )
-    first = open_here.order_by(Deadline.due_at).limit(1).subquery()
+    first = open_here.order_by(Deadline.due_at, Deadline.id).limit(1).subquery()
     since = select(func.max(RoutingHop.received_at)).where(
         RoutingHop.tenant_id == coop.tenant_id,
         RoutingHop.cooperation_id == coop.id,

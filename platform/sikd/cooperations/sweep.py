@@ -79,8 +79,12 @@ def sweep_deadlines(now: datetime | None = None, batch: int = 500) -> SweepResul
                 db.session.commit()
                 if not candidates:
                     break
-                quiet, obsolete = fire_quiet([c[0] for c in candidates], now)
-                db.session.commit()
+                try:
+                    quiet, obsolete = fire_quiet([c[0] for c in candidates], now)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    raise
                 result.obsolete += obsolete
                 todo = [c for c in candidates if c[0] not in quiet]
                 # by owner: consecutive transitions share the owner's decoded rulebook
@@ -188,6 +192,9 @@ def _fire_one(deadline_id: int, now: datetime, result: SweepResult) -> None:
             Deadline.due_at < now,
         )
         .with_for_update(of=[Deadline, Cooperation], skip_locked=True)
+        # as stored now: the session keeps rows across commits, and the batch's reminder-only
+        # deadlines were written set-wise (sweep_quiet), past the objects it holds
+        .execution_options(populate_existing=True)
     ).first()
     if locked is None:
         db.session.rollback()

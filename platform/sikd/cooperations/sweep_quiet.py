@@ -3,9 +3,11 @@ e.g. the end of the term at ``pelaksanaan``, PERWAL57 Pasal 72), applied set-wis
 
 Such a deadline changes no stage, writes no stage event, no letter, no notification and no audit
 entry (the engine's ``on_deadline_expired`` is None for it, :mod:`sikd.workflow.engine`): it is
-marked fired, or obsolete when its cooperation has left its stage, and the cooperation's next
-deadline (``next_due_at``, ``next_due_unit``, :mod:`sikd.cooperations.summary`) is read again
-from the open deadlines of its stage. Row by row that was a transaction, two locks, the
+marked fired, or obsolete when its cooperation has left its stage or no longer runs, and the
+cooperation's next deadline (``next_due_at``, ``next_due_unit``, :mod:`sikd.cooperations.summary`)
+is read again from the open deadlines of its stage. One whose cooperation has an earlier (or
+equally) due deadline that does act is left to the row-by-row path, which applies them in due
+order (that transition may close it first, as before). Row by row that was a transaction, two locks, the
 cooperation's documents and its rulebook per deadline (about half of all due deadlines at
 national scale); here it is three statements for a batch. The rows are locked as the row-by-row
 path locks them (deadline and cooperation, ``SKIP LOCKED``), so a row another sweeper or a user
@@ -16,17 +18,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, case, exists, select, update
+from sqlalchemy.orm import aliased
 
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
+
+REMIND = Deadline.spec["on_expiry"].astext == "remind"
 
 
 def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
     """Apply the quiet expiries among the due deadlines ``ids`` in one transaction (the
     caller's; it commits). Returns the ids applied (fired or obsolete) and how many of them
     were obsolete."""
+    other = aliased(Deadline)
+    acts_first = exists().where(  # a due deadline of the same cooperation that acts, not later
+        other.tenant_id == Deadline.tenant_id,
+        other.cooperation_id == Deadline.cooperation_id,
+        other.id != Deadline.id,
+        other.status == DeadlineStatus.OPEN,
+        other.jadwal.is_(None),
+        other.due_at <= Deadline.due_at,
+        other.spec["on_expiry"].astext != "remind",
+    )
     locked = db.session.execute(
         select(
             Deadline.id,
@@ -42,7 +57,8 @@ def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
             Deadline.status == DeadlineStatus.OPEN,
             Deadline.due_at < now,
             Deadline.jadwal.is_(None),
-            Deadline.spec["on_expiry"].astext == "remind",
+            REMIND,
+            ~acts_first,
         )
         .with_for_update(of=[Deadline, Cooperation], skip_locked=True)
     ).all()
@@ -78,7 +94,7 @@ def _refresh_next_due(coop_ids: set[int]) -> None:
             Deadline.status == DeadlineStatus.OPEN,
             Deadline.stage == Cooperation.stage,
         )
-        .order_by(Deadline.due_at)
+        .order_by(Deadline.due_at, Deadline.id)
         .limit(1)
         .correlate(Cooperation)
     )
