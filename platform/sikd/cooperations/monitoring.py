@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from sikd.accounts.models import User
 from sikd.audit import services as audit
@@ -333,13 +333,28 @@ def rounds_of(coop_id: int, tenant_id: int | None = None) -> list[MonitoringRoun
 
 def inbox(tenant_id: int, roles: list[str]) -> list[dict[str, Any]]:
     """The tim's open rounds (due date first), and the follow-ups the TKKSD and kepala daerah
-    still owe, of the user's own tenant."""
+    still owe, of the user's own tenant. Only the rounds that may be listed are read (open ones
+    for the tim, those with a follow-up not yet done for the TKKSD and kepala daerah), not the
+    tenant's rounds of every year."""
+    wanted = []
+    if "tim_pengawasan" in roles:
+        wanted.append(MonitoringRound.status.in_(OPEN))
+    if {"tkksd", "kepala_daerah"} & set(roles):
+        wanted.append(
+            and_(
+                MonitoringRound.tindak_lanjut.is_not(None),
+                MonitoringRound.tindak_lanjut["status"].astext.is_distinct_from("done"),
+            )
+        )
+    if not wanted:
+        return []
     rows = db.session.execute(
         select(MonitoringRound, Cooperation)
         .join(Cooperation, Cooperation.id == MonitoringRound.cooperation_id)
         .where(
             MonitoringRound.tenant_id == tenant_id,
             Cooperation.status == CooperationStatus.BERJALAN,
+            or_(*wanted),
         )
         .order_by(MonitoringRound.due_on, MonitoringRound.id)
     ).all()
