@@ -1,17 +1,18 @@
-"""The sweep's quiet expiries: due deadlines whose expiry only reminds (``on_expiry: remind``,
-e.g. the end of the term at ``pelaksanaan``, PERWAL57 Pasal 72), applied set-wise.
+"""The sweep's quiet expiries: due deadlines whose expiry only reminds (``on_expiry: remind``, e.g.
+the end of the term at ``pelaksanaan``, PERWAL57 Pasal 72), applied set-wise.
 
 Such a deadline changes no stage, writes no stage event, no letter, no notification and no audit
 entry (the engine's ``on_deadline_expired`` is None for it, :mod:`sikd.workflow.engine`): it is
 marked fired, or obsolete when its cooperation has left its stage or no longer runs, and the
-cooperation's next deadline (``next_due_at``, ``next_due_unit``, :mod:`sikd.cooperations.summary`)
-is read again from the open deadlines of its stage. One whose cooperation has an earlier (or
-equally) due deadline that does act is left to the row-by-row path, which applies them in due
-order (that transition may close it first, as before). Row by row that was a transaction, two locks, the
-cooperation's documents and its rulebook per deadline (about half of all due deadlines at
-national scale); here it is three statements for a batch. The rows are locked as the row-by-row
-path locks them (deadline and cooperation, ``SKIP LOCKED``), so a row another sweeper or a user
-holds is left to them, and a second run finds nothing.
+cooperation's next deadline (``next_due_at``, ``next_due_unit``,
+:mod:`sikd.cooperations.summary`) is read again from the open deadlines of its stage. One whose
+cooperation has an earlier (or equally) due deadline that does act is left to the row-by-row
+path, which applies them in due order (that transition may close it first, as before). Row by
+row that was a transaction, two locks, the cooperation's documents and its rulebook per deadline
+(about half of all due deadlines at national scale); here it is three statements for a batch.
+The rows are locked as the row-by-row path locks them (deadline and cooperation, ``SKIP
+LOCKED``), so a row another sweeper or a user holds is left to them, and a second run finds
+nothing.
 """
 
 from __future__ import annotations
