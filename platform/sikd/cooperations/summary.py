@@ -48,18 +48,29 @@ def waiting_sides(rules: Rulebook, coop: Cooperation) -> list[str]:
     return [s for s in required if s not in (coop.approvals or ())]
 
 
+def first_open_deadline(tenant_id, cooperation_id, stage):
+    """The open deadline of the stage that falls due first (ties by id): what a list shows as
+    the row's next deadline, ``(due_at, unit)``. The arguments are values (one cooperation) or
+    the columns of ``Cooperation`` (correlated, for many at once)."""
+    return (
+        select(Deadline.due_at, Deadline.spec["unit"].astext.label("unit"))
+        .where(
+            Deadline.tenant_id == tenant_id,
+            Deadline.cooperation_id == cooperation_id,
+            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.stage == stage,
+        )
+        .order_by(Deadline.due_at, Deadline.id)
+        .limit(1)
+    )
+
+
 def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
     """Recompute the row's derived facts from the rulebook, the open deadlines of the current
     stage and the open hop (one statement; the caller's flush or commit writes them)."""
     running = coop.status == CooperationStatus.BERJALAN
     db.session.flush()  # the deadlines and the hop as they are now; the facts below come after
-    open_here = select(Deadline).where(
-        Deadline.tenant_id == coop.tenant_id,
-        Deadline.cooperation_id == coop.id,
-        Deadline.status == DeadlineStatus.OPEN,
-        Deadline.stage == coop.stage,
-    )
-    first = open_here.order_by(Deadline.due_at, Deadline.id).limit(1).subquery()
+    first = first_open_deadline(coop.tenant_id, coop.id, coop.stage).subquery()
     since = select(func.max(RoutingHop.received_at)).where(
         RoutingHop.tenant_id == coop.tenant_id,
         RoutingHop.cooperation_id == coop.id,
@@ -68,7 +79,7 @@ def refresh_summary(coop: Cooperation, rules: Rulebook) -> None:
     due_at, unit, holder_since = db.session.execute(
         select(
             select(first.c.due_at).scalar_subquery(),
-            select(first.c.spec["unit"].astext).scalar_subquery(),
+            select(first.c.unit).scalar_subquery(),
             since.scalar_subquery(),
         )
     ).one()

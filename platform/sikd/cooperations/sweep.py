@@ -192,9 +192,6 @@ def _fire_one(deadline_id: int, now: datetime, result: SweepResult) -> None:
             Deadline.due_at < now,
         )
         .with_for_update(of=[Deadline, Cooperation], skip_locked=True)
-        # as stored now: the session keeps rows across commits, and the batch's reminder-only
-        # deadlines were written set-wise (sweep_quiet), past the objects it holds
-        .execution_options(populate_existing=True)
     ).first()
     if locked is None:
         db.session.rollback()

@@ -23,10 +23,9 @@ from sqlalchemy import and_, case, exists, select, update
 from sqlalchemy.orm import aliased
 
 from sikd.cooperations.models import Cooperation, CooperationStatus
+from sikd.cooperations.summary import first_open_deadline
 from sikd.core.extensions import db
 from sikd.deadlines.models import Deadline, DeadlineStatus
-
-REMIND = Deadline.spec["on_expiry"].astext == "remind"
 
 
 def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
@@ -58,7 +57,7 @@ def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
             Deadline.status == DeadlineStatus.OPEN,
             Deadline.due_at < now,
             Deadline.jadwal.is_(None),
-            REMIND,
+            Deadline.spec["on_expiry"].astext == "remind",
             ~acts_first,
         )
         .with_for_update(of=[Deadline, Cooperation], skip_locked=True)
@@ -76,7 +75,8 @@ def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
             fired_at=case((Deadline.id.in_(live), now), else_=None),
             closed_at=case((Deadline.id.in_(live), None), else_=now),
         )
-        .execution_options(synchronize_session=False)
+        # objects of these rows the session still holds are brought up to date (expired)
+        .execution_options(synchronize_session="fetch")
     )
     _refresh_next_due({row[1] for row in locked if row[2]})
     return {row[0] for row in locked}, len(locked) - len(live)
@@ -84,20 +84,11 @@ def fire_quiet(ids: list[int], now: datetime) -> tuple[set[int], int]:
 
 def _refresh_next_due(coop_ids: set[int]) -> None:
     """``next_due_at`` and ``next_due_unit`` of the cooperations, as ``refresh_summary`` reads
-    them: the first open deadline of the current stage, or none."""
+    them (:func:`~sikd.cooperations.summary.first_open_deadline`), or none."""
     if not coop_ids:
         return
-    first = (
-        select(Deadline.due_at)
-        .where(
-            Deadline.tenant_id == Cooperation.tenant_id,
-            Deadline.cooperation_id == Cooperation.id,
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.stage == Cooperation.stage,
-        )
-        .order_by(Deadline.due_at, Deadline.id)
-        .limit(1)
-        .correlate(Cooperation)
+    first = first_open_deadline(Cooperation.tenant_id, Cooperation.id, Cooperation.stage).correlate(
+        Cooperation
     )
     db.session.execute(
         update(Cooperation)
@@ -106,5 +97,5 @@ def _refresh_next_due(coop_ids: set[int]) -> None:
             next_due_at=first.with_only_columns(Deadline.due_at).scalar_subquery(),
             next_due_unit=first.with_only_columns(Deadline.spec["unit"].astext).scalar_subquery(),
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
