@@ -19,6 +19,7 @@ from sikd.cooperations.actions import available_actions
 from sikd.cooperations.history import record_on_cooperation
 from sikd.cooperations.models import Cooperation
 from sikd.cooperations.pages import bp, not_found_page, visible_or_none
+from sikd.cooperations.state import documents_read_once, preload_rulebook_versions
 from sikd.core import clock
 from sikd.core.errors import render_error
 from sikd.core.extensions import db
@@ -31,18 +32,19 @@ STAFF = ["tkksd", "opd"]
 def packages_for_approval(coops: list[Cooperation]) -> list[dict[str, Any]]:
     """For a Kepala Daerah: the cooperations whose stage action is ready (nothing missing, no
     field to fill), each with its prepared documents and the actions to approve with."""
-    if not current_user.has_role("kepala_daerah"):
+    if not current_user.has_role("kepala_daerah") or not coops:
         return []
+    preload_rulebook_versions(coops)
     out = []
-    for coop in coops:
-        ready = [
-            a
-            for a in available_actions(current_user, coop)
-            if a.kind == "advance" and a.ready and not any(i.required for i in a.inputs)
-        ]
-        if ready:
-            documents = sorted(coop.current_documents, key=lambda d: d.id)
-            out.append({"coop": coop, "actions": ready, "documents": documents})
+    with documents_read_once(coops) as documents:  # one query for the list, not one per row
+        for coop in coops:
+            ready = [
+                a
+                for a in available_actions(current_user, coop)
+                if a.kind == "advance" and a.ready and not any(i.required for i in a.inputs)
+            ]
+            if ready:
+                out.append({"coop": coop, "actions": ready, "documents": documents[coop.id]})
     return out
 
 

@@ -25,7 +25,11 @@ from sikd.cooperations import schedules
 from sikd.cooperations.access import get_visible, of_cooperation
 from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.cooperations.rounds import MonitoringRound
-from sikd.cooperations.state import current_documents
+from sikd.cooperations.state import (
+    current_documents,
+    documents_read_once,
+    preload_rulebook_versions,
+)
 from sikd.core.dates import add_span
 from sikd.core.errors import AppError
 from sikd.core.extensions import db
@@ -298,6 +302,18 @@ def follow_up_done(coop: Cooperation, rnd: MonitoringRound) -> bool:
     )
 
 
+def _awaits_document(rnd: MonitoringRound) -> bool:
+    """An open follow-up that a document of a named kind may meet (:func:`follow_up_done`)."""
+    follow = rnd.tindak_lanjut or {}
+    return follow.get("status") != "done" and bool(follow.get("documents"))
+
+
+def describe_all(coop: Cooperation, rounds: list[MonitoringRound]) -> list[dict[str, Any]]:
+    """:func:`describe` of a cooperation's rounds, its documents read at most once."""
+    with documents_read_once([coop] if any(_awaits_document(r) for r in rounds) else []):
+        return [describe(coop, rnd) for rnd in rounds]
+
+
 def describe(coop: Cooperation, rnd: MonitoringRound) -> dict[str, Any]:
     j = schedules.jadwal_of(coop).get(rnd.kind) or {}
     follow = rnd.tindak_lanjut
@@ -358,14 +374,16 @@ def inbox(tenant_id: int, roles: list[str]) -> list[dict[str, Any]]:
         )
         .order_by(MonitoringRound.due_on, MonitoringRound.id)
     ).all()
+    preload_rulebook_versions(coop for _, coop in rows)
     out = []
-    for rnd, coop in rows:
-        if rnd.status in OPEN and "tim_pengawasan" in roles:
-            out.append({"item": "laporan", **describe(coop, rnd)})
-        elif (
-            rnd.tindak_lanjut
-            and {"tkksd", "kepala_daerah"} & set(roles)
-            and not follow_up_done(coop, rnd)
-        ):
-            out.append({"item": "tindak_lanjut", **describe(coop, rnd)})
+    with documents_read_once(coop for rnd, coop in rows if _awaits_document(rnd)):
+        for rnd, coop in rows:
+            if rnd.status in OPEN and "tim_pengawasan" in roles:
+                out.append({"item": "laporan", **describe(coop, rnd)})
+            elif (
+                rnd.tindak_lanjut
+                and {"tkksd", "kepala_daerah"} & set(roles)
+                and not follow_up_done(coop, rnd)
+            ):
+                out.append({"item": "tindak_lanjut", **describe(coop, rnd)})
     return out

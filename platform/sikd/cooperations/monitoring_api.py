@@ -79,7 +79,7 @@ class Rounds(MethodView):
     def get(self, coop_id):
         """Riwayat pemantauan dan evaluasi kerja sama ini."""
         coop = get_visible(coop_id)
-        return {"items": [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id)]}
+        return {"items": monitoring.describe_all(coop, monitoring.rounds_of(coop.id))}
 
     @blp.arguments(RoundOpenArgs)
     @blp.response(201, RoundOut)

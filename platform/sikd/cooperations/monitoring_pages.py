@@ -68,7 +68,7 @@ def monitoring_panel(coop: Cooperation) -> dict[str, Any]:
         return {"pengawasan": None}
     if coop.term_start is None:  # nothing signed yet, nothing to monitor (Pasal 84)
         return {"pengawasan": None}
-    rounds = [monitoring.describe(coop, r) for r in monitoring.rounds_of(coop.id, coop.tenant_id)]
+    rounds = monitoring.describe_all(coop, monitoring.rounds_of(coop.id, coop.tenant_id))
     known = detail_deadlines(coop)  # read already for the page's history
     open_rows = (
         schedules.rows_of(coop.id, ("open",))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -170,6 +171,55 @@ def current_documents(coop: Cooperation) -> list[Any]:
     if cache is not None:
         cache[coop.id] = docs
     return docs
+
+
+def current_documents_of(coops: Iterable[Cooperation]) -> dict[int, list[Any]]:
+    """:func:`current_documents` of several cooperations, by id, in one query (none for those
+    the transaction's cache holds already); each row's ``current_documents`` is set too. The
+    rows are read and visible already: their documents are reached by (filing tenant,
+    cooperation), as the tenant-led index is."""
+    cache = db.session.info.get(TRANSACTION_DOCUMENTS) or {}
+    coops = list({c.id: c for c in coops}.values())
+    out: dict[int, list[Any]] = {c.id: cache[c.id] for c in coops if c.id in cache}
+    unread = [c for c in coops if c.id not in out]
+    if not unread:
+        return out
+    document = _document_model()
+    keys = [(tenant_id, c.id) for c in unread for tenant_id in parties(c)]
+    docs = db.session.scalars(
+        select(document)
+        .where(
+            tuple_(document.tenant_id, document.cooperation_id).in_(keys),
+            document.superseded.is_(False),
+            document.current_version_id.is_not(None),
+        )
+        .options(joinedload(document.current_version))
+        .order_by(document.id)
+    ).unique()
+    out.update({c.id: [] for c in unread})
+    for doc in docs:
+        out[doc.cooperation_id].append(doc)
+    for coop in unread:
+        set_committed_value(coop, "current_documents", out[coop.id])
+    return out
+
+
+@contextmanager
+def documents_read_once(coops: Iterable[Cooperation]) -> Iterator[dict[int, list[Any]]]:
+    """For a list that only reads: the documents that count of ``coops`` in one query
+    (:func:`current_documents_of`), and within the block every reader of them (the engine's
+    state, its signature facts, a follow-up met by a document) takes them from there, as
+    within a page that only reads (TRANSACTION_DOCUMENTS), not by a query per row."""
+    info = db.session.info
+    installed = TRANSACTION_DOCUMENTS not in info
+    cache = info.setdefault(TRANSACTION_DOCUMENTS, {})
+    try:
+        docs = current_documents_of(coops)
+        cache.update(docs)
+        yield docs
+    finally:
+        if installed:
+            info.pop(TRANSACTION_DOCUMENTS, None)
 
 
 def current_versions(coop: Cooperation) -> list[tuple[str, Any, dict[str, Any]]]:

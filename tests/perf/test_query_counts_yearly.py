@@ -1,0 +1,168 @@
+"""The yearly duties (Perwal Bekasi 57/2023 Pasal 85 — the second, on Pengawasan — and 88) in the
+Kotak Masuk, the Pemantauan & Evaluasi list and ``GET /api/v1/pengawasan`` ask a fixed number of
+statements however many rounds and follow-ups they list. A follow-up met by a document
+(Pasal 85(7): the evaluation's recommendation) read its cooperation's documents once per row,
+and each cooperation's rulebook was read on its own.
+
+The rounds are written directly, as the sweep (an open pemantauan) and the tim's report (an
+evaluasi whose recommendation awaits a letter) leave them, on cooperations made through the API:
+the walk to pelaksanaan per cooperation is covered by ``tests/yearly``. Counted with the same hook
+as ``make bench``; no timings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.rounds import MonitoringRound
+from sikd.core import clock
+from sikd.core.extensions import db
+from sikd.rules import effective_rulebook
+from sikd.tenancy.scope import system_scope
+from sikd.tenancy.services import get_tenant
+from sikd.testing.journeys import SISTER_CITY
+from sikd.testing.perf import counting
+
+CODE = "32.75"
+# Pasal 85(7): "menagih kewajiban mitra" is met by a letter (a document), not by an action
+RECOMMENDATION = "menagih_kewajiban_mitra"
+
+PAGES = [
+    ("tkksd", "/beranda"),
+    ("kd", "/beranda"),
+    ("tim", "/beranda"),
+    ("tkksd", "/pemantauan-evaluasi"),
+    ("tim", "/pemantauan-evaluasi"),
+    ("kd_api", "/api/v1/pengawasan"),
+    ("tim_api", "/api/v1/pengawasan"),
+]
+
+
+def _statements(client, path: str) -> int:
+    client.get(path)  # warm: the first request of a client loads its session and tenant
+    with counting() as seen:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return seen["n"]
+
+
+def _follow_up() -> dict:
+    jadwal = effective_rulebook(CODE).as_dict()["jadwal"]
+    follow = jadwal["evaluasi"]["pengawasan"]["tindak_lanjut"][RECOMMENDATION]
+    assert follow.get("documents") and not follow.get("actions")  # met by a document only
+    return follow
+
+
+def _add_rounds(coop: Cooperation, evaluasi: int, now) -> None:
+    """An open pemantauan, and ``evaluasi`` reported evaluasi whose follow-up still awaits its
+    letter."""
+    follow = _follow_up()
+    common = {"tenant_id": coop.tenant_id, "cooperation_id": coop.id, "reason": "terjadwal"}
+    if evaluasi == 1:
+        db.session.add(
+            MonitoringRound(
+                **common,
+                kind="pemantauan",
+                scheduled_on=now.date(),
+                due_on=(now + timedelta(days=30)).date(),
+                status="open",
+                opened_at=now,
+            )
+        )
+    for i in range(evaluasi):
+        opened = now - timedelta(days=40 + 200 * i)
+        db.session.add(
+            MonitoringRound(
+                **common,
+                kind="evaluasi",
+                scheduled_on=opened.date(),
+                due_on=(opened + timedelta(days=30)).date(),
+                status="reported",
+                opened_at=opened,
+                reported_at=opened + timedelta(days=28),
+                report={"catatan": "Mitra belum memenuhi kewajibannya", "lampiran": {}},
+                rekomendasi=RECOMMENDATION,
+                tindak_lanjut={
+                    "label": follow["label"],
+                    "actions": [],
+                    "documents": list(follow["documents"]),
+                    "status": "open",
+                },
+            )
+        )
+
+
+def _with_rounds(app, api, n: int) -> list[int]:
+    """``n`` more cooperations, each with an open pemantauan and an evaluasi whose follow-up
+    still awaits its letter; their ids."""
+    opd = api(CODE, "opd")
+    for i in range(n):
+        body = {**SISTER_CITY, "title": f"Kota Kembar Bekasi dipantau {i}"}
+        assert opd.post("/api/v1/cooperations", json=body).status_code == 201
+    with app.app_context(), system_scope():
+        tenant = get_tenant(CODE)
+        watched = select(MonitoringRound.cooperation_id)
+        coops = db.session.scalars(
+            select(Cooperation).where(
+                Cooperation.tenant_id == tenant.id, Cooperation.id.not_in(watched)
+            )
+        ).all()
+        assert len(coops) == n
+        for coop in coops:
+            _add_rounds(coop, 1, clock.now())
+        db.session.commit()
+        return [c.id for c in coops]
+
+
+def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, web, api):
+    clients = {
+        "tkksd": web(CODE, ["tkksd"]),
+        "kd": web(CODE, ["kepala_daerah"]),
+        "tim": web(CODE, ["tim_pengawasan"]),
+        "kd_api": api(CODE, "kepala_daerah"),
+        "tim_api": api(CODE, "tim_pengawasan"),
+    }
+
+    def listed() -> tuple[int, int]:
+        follow_ups = clients["kd_api"].get("/api/v1/pengawasan").get_json()["items"]
+        reports = clients["tim_api"].get("/api/v1/pengawasan").get_json()["items"]
+        assert {i["item"] for i in follow_ups} <= {"tindak_lanjut"}
+        assert {i["item"] for i in reports} <= {"laporan"}
+        assert all(i["tindak_lanjut"]["status"] == "open" for i in follow_ups)
+        return len(follow_ups), len(reports)
+
+    _with_rounds(app, api, 1)
+    small = {(who, path): _statements(clients[who], path) for who, path in PAGES}
+    assert listed() == (1, 1)
+    _with_rounds(app, api, 5)
+    large = {(who, path): _statements(clients[who], path) for who, path in PAGES}
+    assert listed() == (6, 6)
+    assert large == small
+    assert max(large.values()) <= 15, large
+
+
+def test_rounds_of_a_cooperation_ask_as_many_statements_for_4_follow_ups_as_for_1(app, api):
+    """``GET /api/v1/cooperations/<id>/pengawasan``: each follow-up met by a document read the
+    cooperation's documents again."""
+    tkksd = api(CODE, "tkksd")
+    [cid] = _with_rounds(app, api, 1)
+
+    def statements() -> tuple[int, list[str]]:
+        path = f"/api/v1/cooperations/{cid}/pengawasan"
+        tkksd.get(path)
+        with counting() as seen:
+            response = tkksd.get(path)
+        assert response.status_code == 200, response.get_json()
+        items = response.get_json()["items"]
+        return seen["n"], [i["tindak_lanjut"]["status"] for i in items if i["tindak_lanjut"]]
+
+    small, follow_ups = statements()
+    assert follow_ups == ["open"]
+    with app.app_context(), system_scope():
+        _add_rounds(db.session.get(Cooperation, cid), 3, clock.now() - timedelta(days=1))
+        db.session.commit()
+    large, follow_ups = statements()
+    assert follow_ups == ["open"] * 4
+    assert large == small
