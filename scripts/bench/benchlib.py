@@ -14,13 +14,15 @@ for _p in (REPO / "platform", REPO / "workers"):
         sys.path.insert(0, str(_p))
 
 BENCH_PASSWORD = "bench-kata-sandi-123"  # noqa: S105 - bench-only accounts
-SEED_MARK = "sikd bench seed"
+SEED_MARK = "sikd bench seed 2"  # 2: monitoring rounds, kepala daerah and tim accounts
 
 # (tenant code, e-mail, roles, unit): the accounts the benchmark logs in as; they are created
 # through the app (argon2 hash, audited on their tenant's chain) after the bulk load.
 BENCH_USERS = [
     ("32.75", "tkksd@bekasikota.bench", ["tkksd"], None),
     ("32.75", "opd@bekasikota.bench", ["opd"], "Dinas Perumahan dan Permukiman"),
+    ("32.75", "kd@bekasikota.bench", ["kepala_daerah"], None),
+    ("32.75", "tim@bekasikota.bench", ["tim_pengawasan"], None),
     ("32", "gubernur@jabarprov.bench", ["gubernur_verifier"], None),
     ("KEMENDAGRI", "sekjen@kemendagri.bench", ["sekjen_verifier", "sekjen_leader"], None),
     ("KEMLU", "penelaah@kemlu.bench", ["kemlu_reviewer"], None),

@@ -6,9 +6,10 @@
 Seeds ``sikd_bench_<scale>`` with ``seed.py`` unless a complete seed of that scale is there,
 then serves the app the way production does (gunicorn, ``infra/gunicorn.conf.py``) with 1 and
 with 2 web processes, and ``bare.py`` (one indexed query, same gunicorn settings) next to it.
-Logs in as Kota Bekasi's TKKSD (web and bearer token), Jawa Barat's Gubernur verifier and
-Kemendagri (the public register is read without login); each round requests every page once, each page request followed by one bare
-request, so both see the same machine. With 2 processes, 2 clients run the rounds at once.
+Logs in as Kota Bekasi's TKKSD (web and bearer token), kepala daerah and tim pengawasan, Jawa
+Barat's Gubernur verifier and Kemendagri (the public register is read without login); each round
+requests every page once, each page request followed by one bare request, so both see the same
+machine. With 2 processes, 2 clients run the rounds at once.
 Statements per request come from ``X-Query-Count`` (``SIKD_COUNT_QUERIES=1``). Prints, never
 asserts.
 """
@@ -130,6 +131,8 @@ def pages(coop_id: int, versions: int) -> list[tuple[str, str, str]]:
     """(label, session key, path)."""
     return [
         ("web inbox /beranda, Bekasi TKKSD", "tkksd", "/beranda"),
+        ("web inbox /beranda, Bekasi kepala daerah", "kd", "/beranda"),
+        ("yearly duties /pemantauan-evaluasi, Bekasi tim", "tim", "/pemantauan-evaluasi"),
         ("API inbox GET /api/v1/inbox", "api", "/api/v1/inbox"),
         ("register /kerja-sama?q=air minum", "tkksd", "/kerja-sama?q=air+minum"),
         ("API register ?q=air minum", "api", "/api/v1/cooperations?q=air+minum"),
@@ -267,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
                     sessions.append(
                         {
                             "tkksd": login_web(base, "tkksd@bekasikota.bench"),
+                            "kd": login_web(base, "kd@bekasikota.bench"),
+                            "tim": login_web(base, "tim@bekasikota.bench"),
                             "gubernur": login_web(base, "gubernur@jabarprov.bench"),
                             "kemendagri": login_web(base, "sekjen@kemendagri.bench"),
                             "api": login_api(base, "tkksd@bekasikota.bench"),

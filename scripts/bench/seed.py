@@ -591,6 +591,40 @@ where b.id = c.id and b.status = 'berjalan'
 """
 
 
+# The yearly duties (Perwal Bekasi 57/2023 Pasal 85, 88) of the cooperations in pelaksanaan: the
+# first pemantauan, reported; half have a round open now (a quarter of those late); three in ten
+# an evaluasi whose recommendation's follow-up is still owed, met either by a letter
+# ("menagih kewajiban mitra") or by an action ("addendum"), as ``monitoring.report`` leaves it.
+ROUNDS_SQL = """
+insert into monitoring_rounds (tenant_id, cooperation_id, kind, reason, scheduled_on, due_on,
+  status, opened_at, reported_at, report, rekomendasi, tindak_lanjut)
+select c.tenant_id, c.id, r.kind, 'terjadwal', r.opened::date, r.opened::date + 30,
+  case when r.reported then 'reported'
+       when r.opened + interval '30 days' < %(now)s then 'late' else 'open' end,
+  r.opened, case when r.reported then r.opened + interval '20 days' end,
+  case when r.reported then '{"catatan": "Pelaksanaan sesuai rencana", "lampiran": {}}'::jsonb
+       else '{}'::jsonb end,
+  r.rek, r.tl
+from cooperations c cross join lateral (
+  select 'pemantauan' as kind, %(now)s::timestamptz - interval '300 days' as opened,
+    true as reported, null::text as rek, null::jsonb as tl
+  union all
+  select case when hashint8(c.id * 7) & 1 = 0 then 'pemantauan' else 'evaluasi' end,
+    %(now)s::timestamptz - (hashint8(c.id * 11) & 39) * interval '1 day', false, null, null
+  where hashint8(c.id * 3) & 1023 < 512
+  union all
+  select 'evaluasi', %(now)s::timestamptz - interval '120 days', true,
+    case when letter then 'menagih_kewajiban_mitra' else 'addendum' end,
+    case when letter then '{"label": "Tagih kewajiban mitra", "actions": [],
+        "documents": ["surat_tindak_lanjut_evaluasi"], "status": "open"}'::jsonb
+      else '{"label": "Susun addendum perjanjian", "actions": ["ajukan_perubahan"],
+        "documents": [], "status": "open"}'::jsonb end
+  from (select hashint8(c.id * 13) & 1 = 0 as letter) pick
+  where hashint8(c.id * 5) & 1023 < 307
+) r
+where c.status = 'berjalan' and c.stage = 'pelaksanaan'
+"""
+
 AUDIT_ROWS_SQL = """
 copy (
   select tenant_id, seq, at, user_id, label, action, otype, oid, summary, data_txt
@@ -894,6 +928,7 @@ def seed(scale: float, redis_url: str) -> None:
     run_parallel(connect, [b1[0], b2[0], b2[1], b1[1], b2[2], b1[2], b1[3]])
     with connect() as conn:  # the derived facts the app keeps on the row (migration 0005)
         step(conn, "cooperations: next deadline, holder since", SUMMARY_SQL)
+        step(conn, "monitoring rounds of the running cooperations", ROUNDS_SQL, {"now": now})
 
     with connect() as conn:
         sizes = conn.execute(
@@ -950,7 +985,7 @@ def seed(scale: float, redis_url: str) -> None:
         conn.execute(f"comment on database {name} is '{benchlib.seeded_comment(scale)}'")
         report = []
     with connect() as conn:
-        for table in (*BULK_TABLES, "users", "tenants"):
+        for table in (*BULK_TABLES, "monitoring_rounds", "users", "tenants"):
             n = conn.execute(f"select count(*) from {table}").fetchone()[0]
             report.append(f"{table} {n:,}")
         size = conn.execute("select pg_size_pretty(pg_database_size(current_database()))")
