@@ -69,6 +69,7 @@ def _flask_config(settings: Settings) -> dict[str, object]:
 def _init_extensions(app: Flask) -> None:
     from sikd.core import query_count
     from sikd.core.extensions import bootstrap, compress, csrf, db, limiter, login_manager, migrate
+    from sikd.core.read_only import commit_if_read_only
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings_migrations_dir()))
@@ -91,9 +92,12 @@ def _init_extensions(app: Flask) -> None:
         return response
 
     @app.teardown_request
-    def _end_session(_exc: BaseException | None) -> None:
-        # Every request gets a session of its own, even when a caller (a test, a script) keeps
-        # one app context open across requests.
+    def _end_session(exc: BaseException | None) -> None:
+        # A request that only read commits, so its connection keeps its prepared statements
+        # (sikd.core.read_only). Every request gets a session of its own, even when a caller
+        # (a test, a script) keeps one app context open across requests.
+        if exc is None:
+            commit_if_read_only(db.session())
         db.session.remove()
 
 

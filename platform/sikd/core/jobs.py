@@ -115,6 +115,10 @@ def relay(queue: str, func: str, *args: Any, job_id: str) -> bool:
     return True
 
 
+# session.info key: the jobs to enqueue once the current transaction commits
+PENDING_JOBS = "sikd_pending_jobs"
+
+
 def enqueue_after_commit(
     queue: str, func: Callable[..., Any] | str, *args: Any, **kwargs: Any
 ) -> None:
@@ -122,7 +126,7 @@ def enqueue_after_commit(
     from sikd.core.extensions import db
 
     session = db.session()
-    session.info.setdefault("sikd_pending_jobs", []).append((queue, func, args, kwargs))
+    session.info.setdefault(PENDING_JOBS, []).append((queue, func, args, kwargs))
 
 
 # session.info key: while a list is there (the sweep's batch), committed jobs wait in it and
@@ -133,7 +137,7 @@ _OPTIONS = {"job_id", "retry", "timeout", "result_ttl", "ttl", "failure_ttl", "d
 
 @event.listens_for(Session, "after_commit")
 def _flush_pending_jobs(session: Session) -> None:
-    pending = session.info.pop("sikd_pending_jobs", [])
+    pending = session.info.pop(PENDING_JOBS, [])
     held = session.info.get(HOLD_JOBS)
     if held is not None:
         held.extend(pending)
@@ -185,4 +189,4 @@ def _enqueue_each(pending: list[tuple]) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending_jobs(session: Session) -> None:
-    session.info.pop("sikd_pending_jobs", None)
+    session.info.pop(PENDING_JOBS, None)

@@ -24,6 +24,7 @@ from sikd.cooperations.models import Cooperation
 from sikd.cooperations.sweep import sweep_deadlines
 from sikd.core import clock
 from sikd.core.extensions import db
+from sikd.core.jobs import PENDING_JOBS
 from sikd.notifications.models import Notification
 from sikd.tenancy.models import Tenant
 from sikd.tenancy.scope import system_scope
@@ -66,7 +67,7 @@ class DemoSummary:
 
 
 def _drop_pending_jobs(session: Session) -> None:
-    session.info.pop("sikd_pending_jobs", None)
+    session.info.pop(PENDING_JOBS, None)
 
 
 @contextmanager

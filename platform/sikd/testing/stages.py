@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from sikd.core.jobs import PENDING_JOBS
 from sikd.demo.model import Story
 
 WEEK = timedelta(days=7)
@@ -121,7 +122,7 @@ def _stage(coop_id: int) -> str:
 
 
 def _drop_pending_jobs(session: Any) -> None:
-    session.info.pop("sikd_pending_jobs", None)
+    session.info.pop(PENDING_JOBS, None)
 
 
 def _quiet_history(after_id: int) -> None:
