@@ -91,14 +91,18 @@ def _init_extensions(app: Flask) -> None:
             response.set_data(response.get_data())
         return response
 
+    keeps_prepared = not app.config["SIKD_SETTINGS"].database_pgbouncer
+
     @app.teardown_request
     def _end_session(exc: BaseException | None) -> None:
         # A request that only read commits, so its connection keeps its prepared statements
         # (sikd.core.read_only). Every request gets a session of its own, even when a caller
         # (a test, a script) keeps one app context open across requests.
-        if exc is None:
-            commit_if_read_only(db.session())
-        db.session.remove()
+        try:
+            if exc is None and keeps_prepared:
+                commit_if_read_only(db.session())
+        finally:
+            db.session.remove()
 
 
 def _page_blueprints() -> list:

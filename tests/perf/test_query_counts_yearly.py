@@ -1,8 +1,9 @@
 """The yearly duties (Perwal Bekasi 57/2023 Pasal 85 — the second, on Pengawasan — and 88) in the
 Kotak Masuk, the Pemantauan & Evaluasi list and ``GET /api/v1/pengawasan`` ask a fixed number of
 statements however many rounds and follow-ups they list. A follow-up met by a document
-(Pasal 85(7): the evaluation's recommendation) read its cooperation's documents once per row,
-and each cooperation's rulebook was read on its own.
+(Pasal 85(7): the evaluation's recommendation) read its cooperation's documents once per row (twice
+in the Kotak Masuk), and the Kepala Daerah's Kotak Masuk read them again per row for the actions
+of its packages. A letter filed after the report still meets its follow-up.
 
 The rounds are written directly, as the sweep (an open pemantauan) and the tim's report (an
 evaluasi whose recommendation awaits a letter) leave them, on cooperations made through the API:
@@ -24,6 +25,7 @@ from sikd.tenancy.scope import system_scope
 from sikd.tenancy.services import get_tenant
 from sikd.testing.journeys import SISTER_CITY
 from sikd.testing.perf import counting
+from sikd.testing.web import text
 
 CODE = "32.75"
 # Pasal 85(7): "menagih kewajiban mitra" is met by a letter (a document), not by an action
@@ -55,12 +57,12 @@ def _follow_up() -> dict:
     return follow
 
 
-def _add_rounds(coop: Cooperation, evaluasi: int, now) -> None:
-    """An open pemantauan, and ``evaluasi`` reported evaluasi whose follow-up still awaits its
-    letter."""
+def _add_rounds(coop: Cooperation, evaluasi: int, now, open_pemantauan: bool = True) -> None:
+    """An open pemantauan (``open_pemantauan``), and ``evaluasi`` reported evaluasi whose
+    follow-up still awaits its letter."""
     follow = _follow_up()
     common = {"tenant_id": coop.tenant_id, "cooperation_id": coop.id, "reason": "terjadwal"}
-    if evaluasi == 1:
+    if open_pemantauan:
         db.session.add(
             MonitoringRound(
                 **common,
@@ -136,11 +138,21 @@ def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, w
     _with_rounds(app, api, 1)
     small = {(who, path): _statements(clients[who], path) for who, path in PAGES}
     assert listed() == (1, 1)
-    _with_rounds(app, api, 5)
+    ids = _with_rounds(app, api, 5)
     large = {(who, path): _statements(clients[who], path) for who, path in PAGES}
     assert listed() == (6, 6)
     assert large == small
     assert max(large.values()) <= 15, large
+
+    # the letter filed after the report meets one follow-up (read from the list's one query)
+    kinds = effective_rulebook(CODE).as_dict()["document_kinds"]
+    [letter] = _follow_up()["documents"]
+    filed = api(CODE, "tkksd").upload(ids[0], letter, kinds, clock.now().date())
+    assert filed.status_code == 201, filed.get_json()
+    assert listed() == (5, 6)
+    owed = clients["kd_api"].get("/api/v1/pengawasan").get_json()["items"]
+    assert ids[0] not in {i["cooperation"]["id"] for i in owed}
+    assert "5 rekomendasi evaluasi menunggu tindak lanjut" in text(clients["kd"].get("/beranda"))
 
 
 def test_rounds_of_a_cooperation_ask_as_many_statements_for_4_follow_ups_as_for_1(app, api):
@@ -161,7 +173,8 @@ def test_rounds_of_a_cooperation_ask_as_many_statements_for_4_follow_ups_as_for_
     small, follow_ups = statements()
     assert follow_ups == ["open"]
     with app.app_context(), system_scope():
-        _add_rounds(db.session.get(Cooperation, cid), 3, clock.now() - timedelta(days=1))
+        coop = db.session.get(Cooperation, cid)
+        _add_rounds(coop, 3, clock.now() - timedelta(days=1), open_pemantauan=False)
         db.session.commit()
     large, follow_ups = statements()
     assert follow_ups == ["open"] * 4

@@ -85,8 +85,9 @@ def rules_of(coop: Cooperation) -> Rulebook:
     return Rulebook(rulebook_of(coop))
 
 
-# session.info key: while a dict is there (the sweep's transitions, which upload nothing), the
-# documents read once in a transaction are reused by the other readers in that transaction.
+# session.info key: while a dict is there (the sweep's transitions, which upload nothing; a page
+# that only reads; a list within :func:`documents_read_once`), the documents read once in a
+# transaction are reused by the other readers in that transaction.
 TRANSACTION_DOCUMENTS = "sikd_documents_this_transaction"
 # session.info key: set (with TRANSACTION_DOCUMENTS) by a page that only reads and shows every
 # version of every document (the detail page): the documents that count are taken from the one

@@ -2,7 +2,9 @@
 
 Off unless ``SIKD_COUNT_QUERIES=1``: then every statement sent by any engine during a request
 is counted and the response carries ``X-Query-Count``. The count includes the transaction's
-``set_config`` scope statements, since they are round trips like any other.
+``set_config`` scope statements, since they are round trips like any other; it cannot include
+what is sent after the response: a request that only read asks one more statement then
+(``sikd.core.read_only``).
 """
 
 from __future__ import annotations

@@ -9,8 +9,15 @@ reading, on every list of documents (the detail page, the Kepala Daerah's packag
 
 Wrote nothing means: the session holds no change to flush nor a job to enqueue after a commit,
 and PostgreSQL assigned the transaction no id (``txid_current_if_assigned()`` is null), which
-every write, row lock and schema change does. Anything else is rolled back as before, and so is
-a request that raised."""
+every write, row lock, temporary table and schema change does. Anything else is rolled back as
+before, and so is a request that raised.
+
+What this assumes (true of SIKD, and to keep true): the few effects a transaction may have
+without an id, which a COMMIT keeps and a ROLLBACK drops, are never used by a request:
+NOTIFY/LISTEN, session-wide settings (``SET`` without ``LOCAL``, ``set_config(…, false)``,
+``SET ROLE``; the tenant is set transaction-local), cursors ``WITH HOLD``. And the session has
+one database (the check asks the connection of the default engine). Behind PgBouncer in
+transaction mode nothing is prepared, so nothing is checked there."""
 
 from __future__ import annotations
 
