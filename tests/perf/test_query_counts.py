@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sikd.core.clock import FixedClock
 from sikd.testing.journeys import SISTER_CITY, to_gubernur_with_rencana
-from sikd.testing.perf import counting
+from sikd.testing.perf import counting, page_statements
 from sikd.testing.web import make_person
 
 LIST_PAGES = [
@@ -20,14 +20,6 @@ LIST_PAGES = [
     ("sekjen", "/nasional"),
     ("sekjen", "/kerja-sama?status=berjalan"),
 ]
-
-
-def statements(client, path: str) -> int:
-    client.get(path)  # warm: the first request of a client loads its session and tenant
-    with counting() as seen:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return seen["n"]
 
 
 def _create(api, n: int) -> None:
@@ -52,7 +44,7 @@ def test_list_pages_ask_as_many_statements_for_40_cooperations_as_for_5(app, web
             refresh_rollup()
             db.session.commit()
             db.session.remove()
-        return {path: statements(clients[who], path) for who, path in LIST_PAGES}
+        return {path: page_statements(clients[who], path) for who, path in LIST_PAGES}
 
     _create(api, 5)
     small = measure()
@@ -110,9 +102,9 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
             refresh_rollup(later)  # as the periodic sweep does, between requests
             db.session.commit()
             counts = {
-                "/gubernur": statements(gubernur, "/gubernur"),
-                "/nasional": statements(sekjen, "/nasional"),
-                "/kerja-sama?overdue=1": statements(tkksd, "/kerja-sama?overdue=1"),
+                "/gubernur": page_statements(gubernur, "/gubernur"),
+                "/nasional": page_statements(sekjen, "/nasional"),
+                "/kerja-sama?overdue=1": page_statements(tkksd, "/kerja-sama?overdue=1"),
             }
             queue = gubernur.get("/gubernur").get_data(as_text=True)
             national = sekjen.get("/nasional").get_data(as_text=True)

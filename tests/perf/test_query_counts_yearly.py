@@ -24,7 +24,7 @@ from sikd.rules import effective_rulebook
 from sikd.tenancy.scope import system_scope
 from sikd.tenancy.services import get_tenant
 from sikd.testing.journeys import SISTER_CITY
-from sikd.testing.perf import counting
+from sikd.testing.perf import counting, page_statements
 from sikd.testing.web import text
 
 CODE = "32.75"
@@ -40,14 +40,6 @@ PAGES = [
     ("kd_api", "/api/v1/pengawasan"),
     ("tim_api", "/api/v1/pengawasan"),
 ]
-
-
-def _statements(client, path: str) -> int:
-    client.get(path)  # warm: the first request of a client loads its session and tenant
-    with counting() as seen:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return seen["n"]
 
 
 def _follow_up() -> dict:
@@ -136,10 +128,10 @@ def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, w
         return len(follow_ups), len(reports)
 
     _with_rounds(app, api, 1)
-    small = {(who, path): _statements(clients[who], path) for who, path in PAGES}
+    small = {(who, path): page_statements(clients[who], path) for who, path in PAGES}
     assert listed() == (1, 1)
     ids = _with_rounds(app, api, 5)
-    large = {(who, path): _statements(clients[who], path) for who, path in PAGES}
+    large = {(who, path): page_statements(clients[who], path) for who, path in PAGES}
     assert listed() == (6, 6)
     assert large == small
     assert max(large.values()) <= 15, large

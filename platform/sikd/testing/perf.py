@@ -22,3 +22,13 @@ def counting() -> Iterator[dict[str, int]]:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", _count)
+
+
+def page_statements(client, path: str) -> int:
+    """The statements of one ``GET path`` by ``client``, after a first request that warms it
+    (the first request of a client loads its session and tenant); the page must answer 200."""
+    client.get(path)
+    with counting() as seen:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return seen["n"]
