@@ -12,6 +12,7 @@ as ``make bench``; no timings."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -54,15 +55,17 @@ def _add_rounds(coop: Cooperation, evaluasi: int, now, open_pemantauan: bool = T
     follow-up still awaits its letter."""
     follow = _follow_up()
     common = {"tenant_id": coop.tenant_id, "cooperation_id": coop.id, "reason": "terjadwal"}
-    if open_pemantauan:
+    if open_pemantauan:  # every other one past its report's due date
+        late = coop.id % 2 == 0
+        opened = now - timedelta(days=45 if late else 0)
         db.session.add(
             MonitoringRound(
                 **common,
                 kind="pemantauan",
-                scheduled_on=now.date(),
-                due_on=(now + timedelta(days=30)).date(),
-                status="open",
-                opened_at=now,
+                scheduled_on=opened.date(),
+                due_on=(opened + timedelta(days=30)).date(),
+                status="late" if late else "open",
+                opened_at=opened,
             )
         )
     for i in range(evaluasi):
@@ -110,6 +113,24 @@ def _with_rounds(app, api, n: int) -> list[int]:
         return [c.id for c in coops]
 
 
+def _home_line(client) -> tuple[int, int, int]:
+    """(awaiting the tim's report, of which late, follow-ups owed) as the Kotak Masuk says."""
+    page = text(client.get("/beranda"))
+    found = [re.search(p, page) for p in (r"(\d+) menunggu laporan", r"\((\d+) terlambat\)",
+                                          r"(\d+) rekomendasi evaluasi menunggu")]  # fmt: skip
+    return tuple(int(m.group(1)) if m else 0 for m in found)
+
+
+def _list_line(client) -> tuple[int, int, int]:
+    """The same three, counted from the list (``GET /api/v1/pengawasan``)."""
+    items = client.get("/api/v1/pengawasan").get_json()["items"]
+    return (
+        sum(i["item"] == "laporan" for i in items),
+        sum(i["late"] for i in items),
+        sum(i["item"] == "tindak_lanjut" for i in items),
+    )
+
+
 def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, web, api):
     clients = {
         "tkksd": web(CODE, ["tkksd"]),
@@ -117,7 +138,13 @@ def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, w
         "tim": web(CODE, ["tim_pengawasan"]),
         "kd_api": api(CODE, "kepala_daerah"),
         "tim_api": api(CODE, "tim_pengawasan"),
+        "tkksd_api": api(CODE, "tkksd"),
     }
+
+    def same_counts_as_the_lists() -> None:
+        """The Kotak Masuk's line counts what the list holds, for each role."""
+        for role in ("tkksd", "kd", "tim"):
+            assert _home_line(clients[role]) == _list_line(clients[f"{role}_api"]), role
 
     def listed() -> tuple[int, int]:
         follow_ups = clients["kd_api"].get("/api/v1/pengawasan").get_json()["items"]
@@ -130,9 +157,12 @@ def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, w
     _with_rounds(app, api, 1)
     small = {(who, path): page_statements(clients[who], path) for who, path in PAGES}
     assert listed() == (1, 1)
+    same_counts_as_the_lists()
     ids = _with_rounds(app, api, 5)
     large = {(who, path): page_statements(clients[who], path) for who, path in PAGES}
     assert listed() == (6, 6)
+    same_counts_as_the_lists()
+    assert _list_line(clients["tim_api"])[1] == 3  # every other round is late
     assert large == small
     assert max(large.values()) <= 15, large
 
@@ -145,6 +175,7 @@ def test_yearly_duties_ask_as_many_statements_for_6_cooperations_as_for_1(app, w
     owed = clients["kd_api"].get("/api/v1/pengawasan").get_json()["items"]
     assert ids[0] not in {i["cooperation"]["id"] for i in owed}
     assert "5 rekomendasi evaluasi menunggu tindak lanjut" in text(clients["kd"].get("/beranda"))
+    same_counts_as_the_lists()
 
 
 def test_rounds_of_a_cooperation_ask_as_many_statements_for_4_follow_ups_as_for_1(app, api):

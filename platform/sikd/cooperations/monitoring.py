@@ -14,6 +14,7 @@ named action on the cooperation or by a document of the named kind filed after t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -289,17 +290,29 @@ def after_decision(coop: Cooperation, decision: Decision, now: datetime) -> None
             rnd.status = "obsolete"
 
 
+def met_by_filing(
+    follow: dict[str, Any], since: datetime, filed: Iterable[tuple[str, datetime]]
+) -> bool:
+    """A follow-up that names documents is met once one of those kinds is filed, ``(kind,
+    uploaded_at of its current version)``, at or after ``since`` (the report, or the round's
+    opening when there is none)."""
+    kinds = set(follow.get("documents") or ())
+    return any(kind in kinds and uploaded_at >= since for kind, uploaded_at in filed)
+
+
 def follow_up_done(coop: Cooperation, rnd: MonitoringRound) -> bool:
+    """Met by its action (marked done) or by a document (:func:`met_by_filing`)."""
     follow = rnd.tindak_lanjut or {}
     if follow.get("status") == "done":
         return True
-    kinds = set(follow.get("documents") or ())
-    return bool(kinds) and any(
-        doc.kind in kinds
-        and doc.current_version is not None
-        and doc.current_version.uploaded_at >= (rnd.reported_at or rnd.opened_at)
+    if not follow.get("documents"):
+        return False
+    filed = [
+        (doc.kind, doc.current_version.uploaded_at)
         for doc in current_documents(coop)
-    )
+        if doc.current_version is not None
+    ]
+    return met_by_filing(follow, rnd.reported_at or rnd.opened_at, filed)
 
 
 def _awaits_document(rnd: MonitoringRound) -> bool:

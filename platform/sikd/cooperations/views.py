@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from sikd.cooperations import forms, monitoring, monitoring_pages
+from sikd.cooperations import forms, monitoring_counts, monitoring_pages
 from sikd.cooperations.actions import available_actions, perform_action
 from sikd.cooperations.approvals import packages_for_approval
 from sikd.cooperations.models import Cooperation
@@ -53,12 +53,7 @@ def home():
     mine = [i["cooperation"] for i in items]
     yearly = None
     if current_user.tenant.is_daerah and current_user.has_role(*monitoring_pages.VIEWERS):
-        rounds = monitoring.inbox(current_user.tenant_id, list(current_user.roles))
-        yearly = {
-            "laporan": sum(1 for i in rounds if i["item"] == "laporan"),
-            "terlambat": sum(1 for i in rounds if i["late"]),
-            "tindak_lanjut": sum(1 for i in rounds if i["item"] == "tindak_lanjut"),
-        }
+        yearly = monitoring_counts.inbox_counts(current_user.tenant_id, list(current_user.roles))
     return render_template(
         "cooperations/inbox.html",
         packages=packages_for_approval(mine),
