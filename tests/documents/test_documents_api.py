@@ -7,6 +7,7 @@ import io
 import time
 import urllib.parse
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pytest
 from rq import SimpleWorker
@@ -152,6 +153,7 @@ def test_two_letters_at_once_get_consecutive_numbers_and_indonesian_dates(bekasi
     from sikd.core.i18n import format_tanggal
     from sikd.core.jobs import get_queue, get_redis
     from sikd.documents.services import open_version
+    from sikd.tenancy.models import TIMEZONES
 
     tkksd, cid, kinds = bekasi
     context = {
@@ -186,7 +188,9 @@ def test_two_letters_at_once_get_consecutive_numbers_and_indonesian_dates(bekasi
             for p in PdfReader(io.BytesIO(open_version(doc.current_version).read())).pages
         )
     assert a["nomor"] in text
-    assert format_tanggal(clock.now().date()) in " ".join(text.split())
+    # dated in Kota Bekasi's own day (WIB): from 17:00 UTC that is already the next day
+    today_in_bekasi = clock.now().astimezone(ZoneInfo(TIMEZONES["WIB"])).date()
+    assert format_tanggal(today_in_bekasi) in " ".join(text.split())
 
 
 def test_letter_request_without_signer_is_refused_and_takes_no_number(bekasi):
