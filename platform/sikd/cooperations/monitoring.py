@@ -315,15 +315,16 @@ def follow_up_done(coop: Cooperation, rnd: MonitoringRound) -> bool:
     return met_by_filing(follow, rnd.reported_at or rnd.opened_at, filed)
 
 
-def _awaits_document(rnd: MonitoringRound) -> bool:
-    """An open follow-up that a document of a named kind may meet (:func:`follow_up_done`)."""
+def awaits_document(rnd: MonitoringRound) -> bool:
+    """An open follow-up that a document of a named kind may meet (:func:`follow_up_done`);
+    ``rnd``: a round, or a row with its ``tindak_lanjut``."""
     follow = rnd.tindak_lanjut or {}
     return follow.get("status") != "done" and bool(follow.get("documents"))
 
 
 def describe_all(coop: Cooperation, rounds: list[MonitoringRound]) -> list[dict[str, Any]]:
     """:func:`describe` of a cooperation's rounds, its documents read at most once."""
-    with documents_read_once([coop] if any(_awaits_document(r) for r in rounds) else []):
+    with documents_read_once([coop] if any(awaits_document(r) for r in rounds) else []):
         return [describe(coop, rnd) for rnd in rounds]
 
 
@@ -360,43 +361,54 @@ def rounds_of(coop_id: int, tenant_id: int | None = None) -> list[MonitoringRoun
     return list(db.session.scalars(query.order_by(MonitoringRound.opened_at, MonitoringRound.id)))
 
 
-def inbox(tenant_id: int, roles: list[str]) -> list[dict[str, Any]]:
-    """The tim's open rounds (due date first), and the follow-ups the TKKSD and kepala daerah
-    still owe, of the user's own tenant. Only the rounds that may be listed are read (open ones
-    for the tim, those with a follow-up not yet done for the TKKSD and kepala daerah), not the
-    tenant's rounds of every year."""
-    wanted = []
-    if "tim_pengawasan" in roles:
-        wanted.append(MonitoringRound.status.in_(OPEN))
-    if {"tkksd", "kepala_daerah"} & set(roles):
-        wanted.append(
-            and_(
-                MonitoringRound.tindak_lanjut.is_not(None),
-                MonitoringRound.tindak_lanjut["status"].astext.is_distinct_from("done"),
-            )
-        )
-    if not wanted:
-        return []
-    rows = db.session.execute(
-        select(MonitoringRound, Cooperation)
+FOLLOWERS = ("tkksd", "kepala_daerah")  # who owes an evaluation's follow-up
+
+
+def follow_up_owed():
+    """A round whose follow-up is not marked done (a document may still have met it)."""
+    return and_(
+        MonitoringRound.tindak_lanjut.is_not(None),
+        MonitoringRound.tindak_lanjut["status"].astext.is_distinct_from("done"),
+    )
+
+
+def running_rounds(tenant_id: int, *columns):
+    """``columns`` of the tenant's rounds of its running cooperations (the Kotak Masuk's)."""
+    return (
+        select(*columns)
+        .select_from(MonitoringRound)
         .join(Cooperation, Cooperation.id == MonitoringRound.cooperation_id)
         .where(
             MonitoringRound.tenant_id == tenant_id,
             Cooperation.status == CooperationStatus.BERJALAN,
-            or_(*wanted),
         )
+    )
+
+
+def inbox(tenant_id: int, roles: list[str]) -> list[dict[str, Any]]:
+    """The tim's open rounds (due date first), and the follow-ups the TKKSD and kepala daerah
+    still owe, of the user's own tenant. Only the rounds that may be listed are read (open ones
+    for the tim, those with a follow-up not yet done for the TKKSD and kepala daerah), not the
+    tenant's rounds of every year. :mod:`sikd.cooperations.monitoring_counts` counts them."""
+    tim, follows = TIM in roles, bool(set(FOLLOWERS) & set(roles))
+    wanted = []
+    if tim:
+        wanted.append(MonitoringRound.status.in_(OPEN))
+    if follows:
+        wanted.append(follow_up_owed())
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        running_rounds(tenant_id, MonitoringRound, Cooperation)
+        .where(or_(*wanted))
         .order_by(MonitoringRound.due_on, MonitoringRound.id)
     ).all()
     preload_rulebook_versions(coop for _, coop in rows)
     out = []
-    with documents_read_once(coop for rnd, coop in rows if _awaits_document(rnd)):
+    with documents_read_once(coop for rnd, coop in rows if awaits_document(rnd)):
         for rnd, coop in rows:
-            if rnd.status in OPEN and "tim_pengawasan" in roles:
+            if rnd.status in OPEN and tim:
                 out.append({"item": "laporan", **describe(coop, rnd)})
-            elif (
-                rnd.tindak_lanjut
-                and {"tkksd", "kepala_daerah"} & set(roles)
-                and not follow_up_done(coop, rnd)
-            ):
+            elif rnd.tindak_lanjut and follows and not follow_up_done(coop, rnd):
                 out.append({"item": "tindak_lanjut", **describe(coop, rnd)})
     return out

@@ -9,33 +9,27 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, select
 
-from sikd.cooperations.models import Cooperation, CooperationStatus
-from sikd.cooperations.monitoring import OPEN, TIM, met_by_filing
+from sikd.cooperations.models import Cooperation
+from sikd.cooperations.monitoring import (
+    FOLLOWERS,
+    OPEN,
+    TIM,
+    awaits_document,
+    follow_up_owed,
+    met_by_filing,
+    running_rounds,
+)
 from sikd.cooperations.rounds import MonitoringRound
+from sikd.cooperations.state import counting_on
 from sikd.core.extensions import db
-
-FOLLOWERS = ("tkksd", "kepala_daerah")  # who owes a follow-up (monitoring.inbox)
-
-
-def _rounds(tenant_id: int):
-    """The tenant's rounds of its running cooperations, as :func:`monitoring.inbox` reads them."""
-    return (
-        select()
-        .select_from(MonitoringRound)
-        .join(Cooperation, Cooperation.id == MonitoringRound.cooperation_id)
-        .where(
-            MonitoringRound.tenant_id == tenant_id,
-            Cooperation.status == CooperationStatus.BERJALAN,
-        )
-    )
 
 
 def _filed(pairs: set[tuple[int, int]]) -> dict[int, list[tuple[str, datetime]]]:
     """``(kind, uploaded_at)`` of the documents that count, by cooperation, for (filing tenant,
-    cooperation) pairs: the parties' own, not superseded, through their current versions (as
-    :func:`sikd.cooperations.state.current_documents`)."""
+    cooperation) pairs (:func:`~sikd.cooperations.state.counting_on`), through their current
+    versions."""
     if not pairs:
         return {}
     document = Cooperation.current_documents.property.mapper.class_
@@ -48,10 +42,7 @@ def _filed(pairs: set[tuple[int, int]]) -> dict[int, list[tuple[str, datetime]]]
                 version.tenant_id == document.tenant_id, version.id == document.current_version_id
             ),
         )
-        .where(
-            tuple_(document.tenant_id, document.cooperation_id).in_(sorted(pairs)),
-            document.superseded.is_(False),
-        )
+        .where(counting_on(pairs))
     ).all()
     filed: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     for coop_id, kind, uploaded_at in rows:
@@ -65,14 +56,15 @@ def inbox_counts(tenant_id: int, roles: list[str]) -> dict[str, int]:
     tim = TIM in roles
     if tim:
         laporan, late = db.session.execute(
-            _rounds(tenant_id)
-            .add_columns(func.count(), func.count().filter(MonitoringRound.status == "late"))
-            .where(MonitoringRound.status.in_(OPEN))
+            running_rounds(
+                tenant_id, func.count(), func.count().filter(MonitoringRound.status == "late")
+            ).where(MonitoringRound.status.in_(OPEN))
         ).one()
         counts.update(laporan=laporan, terlambat=late)
     if not set(FOLLOWERS) & set(roles):
         return counts
-    owed = _rounds(tenant_id).add_columns(
+    owed = running_rounds(
+        tenant_id,
         MonitoringRound.tindak_lanjut,
         MonitoringRound.status,
         MonitoringRound.reported_at,
@@ -80,27 +72,15 @@ def inbox_counts(tenant_id: int, roles: list[str]) -> dict[str, int]:
         Cooperation.id,
         Cooperation.tenant_id,
         Cooperation.partner_tenant_id,
-    )
-    owed = owed.where(
-        MonitoringRound.tindak_lanjut.is_not(None),
-        MonitoringRound.tindak_lanjut["status"].astext.is_distinct_from("done"),
-    )
+    ).where(follow_up_owed())
     if tim:  # an open round is the tim's report to write, listed once (monitoring.inbox)
         owed = owed.where(MonitoringRound.status.not_in(OPEN))
     rows = [r for r in db.session.execute(owed).all() if r.tindak_lanjut]
-    pairs = {
-        (party, r.id)
-        for r in rows
-        if r.tindak_lanjut.get("documents")
-        for party in (r.tenant_id, r.partner_tenant_id)
-        if party is not None
-    }
-    filed = _filed(pairs)
+    awaiting = [r for r in rows if awaits_document(r)]
+    filed = _filed({(p, r.id) for r in awaiting for p in (r.tenant_id, r.partner_tenant_id) if p})
     for r in rows:
         since = r.reported_at or r.opened_at
-        if r.tindak_lanjut.get("documents") and met_by_filing(
-            r.tindak_lanjut, since, filed.get(r.id, ())
-        ):
+        if awaits_document(r) and met_by_filing(r.tindak_lanjut, since, filed.get(r.id, ())):
             continue
         counts["tindak_lanjut"] += 1
         counts["terlambat"] += r.status == "late"

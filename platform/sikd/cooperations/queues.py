@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import and_, select, tuple_
+from sqlalchemy import and_, select
 
 from sikd.accounts.pages import roles_required
 from sikd.cooperations import inbox_list, overdue_list, rollup
@@ -17,7 +17,12 @@ from sikd.cooperations.access import (
 from sikd.cooperations.models import Cooperation, CooperationStatus, parties
 from sikd.cooperations.pages import PAGE_SIZE, bp, pager, rows_of
 from sikd.cooperations.queries import filtered_cooperations
-from sikd.cooperations.state import engine_state, preload_rulebook_versions, rulebook_of
+from sikd.cooperations.state import (
+    counting_on,
+    engine_state,
+    preload_rulebook_versions,
+    rulebook_of,
+)
 from sikd.cooperations.turns import inbox, inbox_page
 from sikd.core import clock
 from sikd.core.extensions import db
@@ -29,18 +34,14 @@ from sikd.workflow.roles import NATIONAL_ROLES
 
 def _document_kinds(coops: list[Cooperation]) -> dict[int, frozenset[str]]:
     """The kinds of the documents that count now (``Cooperation.current_documents``) of each
-    row, in one query of two columns (the rows' actions need only the kinds). The rows are
-    read and visible already: their documents are reached by (filing tenant, cooperation), as
-    the tenant-led index is, without reading the cooperations again."""
+    row, in one query of two columns (the rows' actions need only the kinds;
+    :func:`~sikd.cooperations.state.counting_on`)."""
     if not coops:
         return {}
     document = Cooperation.current_documents.property.mapper.class_  # documents own the model
-    keys = [(tenant_id, c.id) for c in coops for tenant_id in parties(c)]
     pairs = db.session.execute(
         select(document.cooperation_id, document.kind).where(
-            tuple_(document.tenant_id, document.cooperation_id).in_(keys),
-            document.superseded.is_(False),
-            document.current_version_id.is_not(None),
+            counting_on((tenant_id, c.id) for c in coops for tenant_id in parties(c))
         )
     ).all()
     kinds: dict[int, set[str]] = {c.id: set() for c in coops}

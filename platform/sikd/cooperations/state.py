@@ -174,11 +174,23 @@ def current_documents(coop: Cooperation) -> list[Any]:
     return docs
 
 
+def counting_on(pairs: Iterable[tuple[int, int]]):
+    """The condition "a document that counts now (not superseded, with a current version),
+    filed by ``tenant`` on ``cooperation``" for ``(tenant, cooperation)`` pairs: a list's rows
+    are read and visible already, so their documents are reached as the tenant-led index is,
+    without reading the cooperations again."""
+    document = _document_model()
+    return and_(
+        tuple_(document.tenant_id, document.cooperation_id).in_(sorted(set(pairs))),
+        document.superseded.is_(False),
+        document.current_version_id.is_not(None),
+    )
+
+
 def current_documents_of(coops: Iterable[Cooperation]) -> dict[int, list[Any]]:
     """:func:`current_documents` of several cooperations, by id, in one query (none for those
-    the transaction's cache holds already); each row's ``current_documents`` is set too. The
-    rows are read and visible already: their documents are reached by (filing tenant,
-    cooperation), as the tenant-led index is."""
+    the transaction's cache holds already, :func:`counting_on`); each row's
+    ``current_documents`` is set too."""
     cache = db.session.info.get(TRANSACTION_DOCUMENTS) or {}
     coops = list({c.id: c for c in coops}.values())
     out: dict[int, list[Any]] = {c.id: cache[c.id] for c in coops if c.id in cache}
@@ -186,14 +198,9 @@ def current_documents_of(coops: Iterable[Cooperation]) -> dict[int, list[Any]]:
     if not unread:
         return out
     document = _document_model()
-    keys = [(tenant_id, c.id) for c in unread for tenant_id in parties(c)]
     docs = db.session.scalars(
         select(document)
-        .where(
-            tuple_(document.tenant_id, document.cooperation_id).in_(keys),
-            document.superseded.is_(False),
-            document.current_version_id.is_not(None),
-        )
+        .where(counting_on((tenant_id, c.id) for c in unread for tenant_id in parties(c)))
         .options(joinedload(document.current_version))
         .order_by(document.id)
     ).unique()
