@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -55,7 +56,9 @@ def _app(scale: float, redis_url: str):
     return create_app(settings)
 
 
-def _worker(scale: float, redis_url: str, now_iso: str, out, profile: str | None = None) -> None:
+def _worker(
+    scale: float, redis_url: str, now_iso: str, out, measured, profile: str | None = None
+) -> None:
     from datetime import datetime
 
     from sqlalchemy import event
@@ -71,6 +74,7 @@ def _worker(scale: float, redis_url: str, now_iso: str, out, profile: str | None
     event.listen(Engine, "before_cursor_execute", count)
     app = _app(scale, redis_url)
     with app.app_context():
+        cpu = time.process_time()
         t = time.perf_counter()
         if profile:  # where a sweeper's time goes (pstats), for the first sweeper only
             import cProfile
@@ -81,7 +85,26 @@ def _worker(scale: float, redis_url: str, now_iso: str, out, profile: str | None
         else:
             result = sweep_deadlines(datetime.fromisoformat(now_iso))
         out.put((len(result.fired), result.obsolete, result.reminders, seen["n"],
-                 time.perf_counter() - t))  # fmt: skip
+                 time.perf_counter() - t, time.process_time() - cpu))  # fmt: skip
+        measured.wait(120)  # its connections (and their backends' CPU) live until counted
+
+
+def _postgres_cpu() -> float | None:
+    """CPU seconds used so far by this machine's PostgreSQL processes (all of them: the
+    sweepers' backends, the WAL writer, the checkpointer); None when PostgreSQL runs
+    elsewhere or /proc cannot be read. The machine is otherwise idle while the bench runs."""
+    total, found, tick = 0.0, False, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        if name.startswith("postgres"):
+            fields = text[text.rindex(")") + 2 :].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            found = True
+    return total if found else None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -118,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{copy}: {due:,} open deadlines due as of {now:%Y-%m-%d %H:%M}; "
               f"{args.workers} sweeper(s) at once", flush=True)  # fmt: skip
         ctx = multiprocessing.get_context("spawn")
-        out = ctx.Queue()
+        out, measured = ctx.Queue(), ctx.Event()
         procs = [
             ctx.Process(
                 target=_worker,
@@ -127,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
                     redis_url,
                     now.isoformat(),
                     out,
+                    measured,
                     args.profile if i == 0 else None,
                 ),
             )
@@ -135,7 +159,10 @@ def main(argv: list[str] | None = None) -> None:
         t = time.perf_counter()
         for p in procs:
             p.start()
+        pg_before = _postgres_cpu()
         results = [out.get() for _ in procs]
+        pg_after = _postgres_cpu()
+        measured.set()
         for p in procs:
             p.join()
         wall = time.perf_counter() - t
@@ -148,7 +175,14 @@ def main(argv: list[str] | None = None) -> None:
               f"{statements / max(fired, 1):.1f} statements per transition "
               f"(reminders and the rollup included)")  # fmt: skip
         for i, r in enumerate(results):
-            print(f"  sweeper {i + 1}: {r[0]:,} applied, {r[3]:,} statements, {r[4]:.1f} s")
+            print(f"  sweeper {i + 1}: {r[0]:,} applied, {r[3]:,} statements, {r[4]:.1f} s, "
+                  f"{r[5]:.1f} s of its own CPU (Python, psycopg)")  # fmt: skip
+        if pg_before is not None and pg_after is not None:
+            pg = pg_after - pg_before
+            own = sum(r[5] for r in results)
+            print(f"  CPU per applied transition: sweepers {own / max(fired, 1) * 1000:.2f} ms, "
+                  f"PostgreSQL {pg / max(fired, 1) * 1000:.2f} ms ({pg:.1f} s in all, start-up "
+                  f"and reminders included); on {os.cpu_count()} cores")  # fmt: skip
     finally:
         benchlib.release_redis_db(claimed)
         with _admin() as conn:

@@ -181,3 +181,48 @@ def test_the_action_form_files_its_missing_documents_first_and_keeps_them_on_a_r
         and 'value="Kunjungan kerja"' in body
         or "Kunjungan kerja" in body
     )
+
+
+def test_the_kepala_daerah_sees_the_most_urgent_packages_and_the_next_after_each_decision(
+    web, api, kinds, monkeypatch
+):
+    """A Kepala Daerah with many prepared packages is shown the first few (the list's order,
+    overdue first) and told that the next appears as each is decided; none is lost."""
+    from sikd.cooperations import approvals
+    from sikd.core import clock
+
+    monkeypatch.setattr(approvals, "PACKAGES_SHOWN", 2)
+    today = clock.now().date()
+    steps = [
+        ("32.75", "tkksd", "lanjut_penjajakan"),
+        ("32.75", "kepala_daerah", "sepakat"),
+        ("KEMENDAGRI", "sekjen_verifier", "beri_tanggapan"),
+        ("KEMLU", "kemlu_reviewer", "beri_tanggapan_kemlu"),
+    ]
+    ids = [_at(api, kinds, today, steps) for _ in range(3)]
+    kd = web("32.75", ["kepala_daerah"])
+    inbox = text(kd.get("/beranda"))
+    assert not re.findall(r'id="paket-(\d+)"', inbox) and 'id="paket-berikutnya"' not in inbox
+    for cid in ids:  # the staff file each LoI: three packages are ready
+        assert api("32.75", "tkksd").upload(cid, "loi", kinds, today).status_code == 201
+    inbox = text(kd.get("/beranda"))
+    shown = [int(i) for i in re.findall(r'id="paket-(\d+)"', inbox)]
+    assert len(shown) == 2 and 'id="paket-berikutnya"' in inbox
+    assert ">2+</span>" in inbox
+    hidden = (set(ids) - set(shown)).pop()
+    assert f"/kerja-sama/{hidden}" in inbox  # still listed under Giliran Anda
+    package = inbox[inbox.index(f'id="paket-{shown[0]}"') :]
+    approved = kd.post(
+        f"/kerja-sama/{shown[0]}/tindakan/loi_ditandatangani",
+        data={
+            "csrf_token": csrf(inbox),
+            "expected_version": re.search(r'name="expected_version" value="(\d+)"', package).group(
+                1
+            ),
+            "kembali": "beranda",
+        },
+    )
+    assert approved.status_code == 302
+    after = text(kd.get("/beranda"))
+    now_shown = {int(i) for i in re.findall(r'id="paket-(\d+)"', after)}
+    assert now_shown == set(ids) - {shown[0]} and 'id="paket-berikutnya"' not in after

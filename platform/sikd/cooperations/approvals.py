@@ -29,23 +29,36 @@ from sikd.tenancy.scope import tenant_scope
 STAFF = ["tkksd", "opd"]
 
 
-def packages_for_approval(coops: list[Cooperation]) -> list[dict[str, Any]]:
-    """For a Kepala Daerah: the cooperations whose stage action is ready (nothing missing, no
-    field to fill), each with its prepared documents and the actions to approve with."""
+PACKAGES_SHOWN = 10  # approved one at a time: the next appears as each is decided
+
+
+def packages_for_approval(coops: list[Cooperation]) -> tuple[list[dict[str, Any]], bool]:
+    """For a Kepala Daerah: the first :data:`PACKAGES_SHOWN` of the cooperations (in the
+    list's order, overdue first) whose stage action is ready (nothing missing, no field to
+    fill), each with its prepared documents and the actions to approve with; and whether more
+    are ready. The documents are read for the first few rows, and for the rest of the page only
+    when those did not fill the list (two queries at most, however long the page)."""
     if not current_user.has_role("kepala_daerah") or not coops:
-        return []
+        return [], False
     preload_rulebook_versions(coops)
-    out = []
-    with documents_read_once(coops) as documents:  # one query for the list, not one per row
-        for coop in coops:
-            ready = [
-                a
-                for a in available_actions(current_user, coop)
-                if a.kind == "advance" and a.ready and not any(i.required for i in a.inputs)
-            ]
-            if ready:
+    out: list[dict[str, Any]] = []
+    head = PACKAGES_SHOWN + 1  # one more than is shown tells whether more are ready
+    for chunk in (coops[:head], coops[head:]):
+        if not chunk:
+            continue
+        with documents_read_once(chunk) as documents:  # one query for the chunk
+            for coop in chunk:
+                ready = [
+                    a
+                    for a in available_actions(current_user, coop)
+                    if a.kind == "advance" and a.ready and not any(i.required for i in a.inputs)
+                ]
+                if not ready:
+                    continue
+                if len(out) == PACKAGES_SHOWN:
+                    return out, True
                 out.append({"coop": coop, "actions": ready, "documents": documents[coop.id]})
-    return out
+    return out, False
 
 
 @bp.post("/kerja-sama/<int:coop_id>/kembalikan-ke-staf")

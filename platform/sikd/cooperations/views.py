@@ -51,12 +51,14 @@ def home():
     paging = pager(total, requested)
     watch, watch_total = watched(current_user, limit=PAGE_SIZE)
     mine = [i["cooperation"] for i in items]
+    packages, more_packages = packages_for_approval(mine)
     yearly = None
     if current_user.tenant.is_daerah and current_user.has_role(*monitoring_pages.VIEWERS):
         yearly = monitoring_counts.inbox_counts(current_user.tenant_id, list(current_user.roles))
     return render_template(
         "cooperations/inbox.html",
-        packages=packages_for_approval(mine),
+        packages=packages,
+        more_packages=more_packages,
         rows=rows_of([i["cooperation"] for i in items]),
         watch_rows=rows_of(watch),
         watch_total=watch_total,
