@@ -54,6 +54,7 @@ def test_main_pages_have_no_serious_accessibility_violations(app, browser, live_
     tkksd = make_person(app, "32.75", ["tkksd"])
     paths = [
         "/beranda",
+        "/beranda/dipantau",
         "/kerja-sama",
         "/kerja-sama?q=Jepang",
         f"/kerja-sama/{cid}",

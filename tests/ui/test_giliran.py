@@ -63,3 +63,40 @@ def test_every_inbox_row_and_detail_page_names_who_acts_next(app, app_ctx):
                 page = client.get(href).get_data(as_text=True)
                 assert 'id="menunggu"' in page
                 assert ("Bukan giliran peran Anda" in page) is not mine, (email, href)
+
+
+def test_dipantau_shows_the_nearest_on_the_kotak_masuk_and_all_on_its_own_pages(
+    web, api, kinds, monkeypatch
+):
+    """The Kotak Masuk shows the first Dipantau rows and links to the whole list, paged, so
+    nothing the instansi watches is out of reach; another daerah sees none of it."""
+    import re
+
+    from sikd.cooperations import views
+    from sikd.core import clock
+    from sikd.testing.web import new_coop, text
+
+    monkeypatch.setattr(views, "WATCH_SHOWN", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    today = clock.now().date()
+    ids = []
+    for _ in range(3):  # running, and no action of the tim pengawasan's: watched by it
+        cid = new_coop(api)
+        api("32.75", "tkksd").act(cid, "lanjut_penjajakan", kinds, today)
+        ids.append(cid)
+    tim = web("32.75", ["tim_pengawasan"])
+    home = text(tim.get("/beranda"))
+    watched = home.split('id="dipantau"', 1)[1]
+    assert len(re.findall(r'<td><a href="/kerja-sama/(\d+)"', watched)) == 1
+    assert 'href="/beranda/dipantau"' in watched
+    seen: list[int] = []
+    for page in (1, 2):
+        body = text(tim.get(f"/beranda/dipantau?halaman={page}"))
+        seen += [int(i) for i in re.findall(r'<td><a href="/kerja-sama/(\d+)"', body)]
+        assert "Menunggu: <strong>" in body and "Halaman" in body
+    assert sorted(seen) == sorted(ids)
+    last = text(tim.get("/beranda/dipantau?halaman=99"))  # past the last: the last page
+    assert re.findall(r'<td><a href="/kerja-sama/(\d+)"', last) and "Halaman 2 dari 2" in last
+    other = text(web("32.01", ["tkksd"]).get("/beranda/dipantau"))
+    assert not any(f"/kerja-sama/{i}" in other for i in ids)
+    assert "Tidak ada kerja sama berjalan yang menunggu pihak lain." in other

@@ -39,17 +39,20 @@ from sikd.workflow.rulebook import Rulebook
 
 # --- Kotak Masuk ------------------------------------------------------------------------------
 
+WATCH_SHOWN = 10  # Dipantau on the Kotak Masuk: the nearest deadlines; all on their own page
+
 
 @bp.route("/beranda")
 @login_required
 def home():
     """Kotak Masuk in two parts: Giliran Anda (what one of my roles acts on now, overdue
     first, 50 a page: a Kota's TKKSD may have a thousand) and Dipantau (the running
-    cooperations my instansi owns or was given, waiting for somebody else; the first 50)."""
+    cooperations my instansi owns or was given, waiting for somebody else: the ten nearest
+    deadlines, all of them on :func:`watching`)."""
     requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
     items, total, late = inbox_page(current_user, page=requested, per_page=PAGE_SIZE)
     paging = pager(total, requested)
-    watch, watch_total = watched(current_user, limit=PAGE_SIZE)
+    watch, watch_total = watched(current_user, limit=WATCH_SHOWN)
     mine = [i["cooperation"] for i in items]
     packages, more_packages = packages_for_approval(mine)
     yearly = None
@@ -66,6 +69,26 @@ def home():
         paging=paging,
         tenant=current_user.tenant,
         yearly=yearly,
+    )
+
+
+@bp.route("/beranda/dipantau")
+@login_required
+def watching():
+    """Dipantau in full: the running cooperations my instansi owns or was given that wait for
+    somebody else, overdue first, then by due date, 50 a page (past the last: the last)."""
+    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    rows, total = watched(current_user, limit=PAGE_SIZE, offset=(requested - 1) * PAGE_SIZE)
+    paging = pager(total, requested, PAGE_SIZE)
+    if total and not rows:
+        offset = (paging["pages"] - 1) * PAGE_SIZE
+        rows, total = watched(current_user, limit=PAGE_SIZE, offset=offset)
+    return render_template(
+        "cooperations/watching.html",
+        rows=rows_of(rows),
+        paging=paging,
+        count_cap=COUNT_CAP,
+        tenant=current_user.tenant,
     )
 
 
