@@ -57,10 +57,7 @@ def test_list_pages_ask_as_many_statements_for_40_cooperations_as_for_5(app, web
 
 
 def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for_1(
-    app,
-    client,
-    make_user,
-    kinds,
+    app, client, make_user, kinds, monkeypatch
 ):
     from sikd.core import clock
     from sikd.testing import TEST_PASSWORD, ApiUser
@@ -122,6 +119,16 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
     assert "Lewat tenggat (4)" in national
     assert four == one
     assert max(four.values()) <= 15, four
+    # a page of the queue holds QUEUE_PAGE_SIZE cards, says how many wait, and pages on
+    from sikd.cooperations import queues
+
+    monkeypatch.setattr(queues, "QUEUE_PAGE_SIZE", 3)
+    first, second = (gubernur.get(f"/gubernur?halaman={n}").get_data(as_text=True) for n in (1, 2))
+    assert (
+        first.count("Teruskan ke Kemendagri") == 3 and second.count("Teruskan ke Kemendagri") == 1
+    )
+    assert "4 pengajuan menunggu</strong> · halaman 1 dari 2" in first
+    assert 'href="/gubernur?halaman=2"' in first
 
 
 def test_counting_hook_sees_a_query_per_row_when_there_is_one(app_ctx):

@@ -107,10 +107,15 @@ def _routed_directly() -> list[Any]:
     return list(rows)
 
 
+QUEUE_PAGE_SIZE = 20  # each submission is a card with its two forms: the most urgent first
+
+
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
     requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
-    items, total, _ = inbox_page(current_user, page=requested, per_page=PAGE_SIZE, level="provinsi")
-    paging = pager(total, requested)
+    items, total, _ = inbox_page(
+        current_user, page=requested, per_page=QUEUE_PAGE_SIZE, level="provinsi"
+    )
+    paging = pager(total, requested, QUEUE_PAGE_SIZE)
     coops = [i["cooperation"] for i in items]
     actions_of = _queue_actions(coops)
     rows = rows_of(coops)
