@@ -99,7 +99,7 @@ def test_kept_waiting_list_is_the_live_inbox(app, web, cooperation_at, monkeypat
     assert kept == live == [ids[3], ids[4]] and (total, rebuilt) == (2, False)
     # the page: the rebuild's count says as of when
     monkeypatch.setattr(inbox_list, "KEPT", 1)
-    monkeypatch.setattr(queues, "PAGE_SIZE", 1)
+    monkeypatch.setattr(queues, "NATIONAL_SHOWN", 1)
     refresh_rollup(now + timedelta(minutes=6))
     db.session.commit()
     app.extensions["sikd_clock"] = FixedClock(now + timedelta(minutes=7))

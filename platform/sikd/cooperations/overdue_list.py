@@ -1,7 +1,7 @@
 """The Pantauan Nasional's list of the most overdue cooperations, without finding them among
 the 100,000 a national viewer sees on every request.
 
-Read live, the list walks ``ix_cooperations_running_next_due_at`` and stops after 50 rows, but
+Read live, the list walks ``ix_cooperations_running_next_due_at`` and stops after :data:`LIMIT` rows, but
 row-level security's visibility check then hashes every grant of the viewer (Kemendagri's
 100,000) once per request. So the rollup rebuild (:func:`sikd.cooperations.rollup.refresh_rollup`,
 same transaction, system scope) also keeps in ``viewer_overdue``, per national viewer (every
@@ -15,7 +15,7 @@ overdue since is added.
 Staleness bound: the list is the live one unless, since the last rebuild (at most
 :data:`sikd.cooperations.rollup.MAX_AGE` ago), a cooperation became visible to the viewer, or
 had its deadline moved, to a deadline before that rebuild; such a row appears at the next
-rebuild. When so many of the kept rows were settled that fewer than 50 remain of a full list,
+rebuild. When so many of the kept rows were settled that fewer than :data:`LIMIT` remain of a full list,
 the page reads the list live (:func:`live`) instead.
 """
 
@@ -30,9 +30,9 @@ from sikd.cooperations.models import Cooperation, CooperationStatus
 from sikd.core.extensions import db
 from sikd.tenancy.models import Tenant
 
-LIMIT = 50  # rows the page shows
+LIMIT = 20  # rows the page shows (all of them: the register, overdue=1)
 NATIONAL_KIND = "kementerian"  # the tenants whose ids are kept (as viewer_rollup's)
-KEPT = 200  # ids kept per viewer: the 50 shown and room for those settled between rebuilds
+KEPT = 200  # ids kept per viewer: those shown and room for those settled between rebuilds
 
 viewer_overdue = table("viewer_overdue", column("viewer_tenant_id"), column("cooperation_id"))
 

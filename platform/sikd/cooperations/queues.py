@@ -144,11 +144,15 @@ def gubernur_queue():
     return gubernur_page()
 
 
+NATIONAL_SHOWN = 20  # waiting rows on the national view (all of them: the Kotak Masuk)
+
+
 @bp.route("/nasional")
 @roles_required(*NATIONAL_ROLES)
 def national():
-    """Kemendagri's national view: counts from the rollup the sweep keeps, the 50 most overdue
-    and the first 50 waiting for the Sekretariat Jenderal (both from the ids the rollup keeps,
+    """Kemendagri's national view: counts from the rollup the sweep keeps, the 20 most overdue
+    and the first 20 waiting for the Sekretariat Jenderal (all of them in the register and the
+    Kotak Masuk) (both from the ids the rollup keeps,
     re-read live); a constant number of queries."""
     now = clock.now()
     as_of = rollup.ensure_fresh(now)
@@ -177,7 +181,9 @@ def national():
     }
     totals["all"] = totals.pop("total")
     user = current_user._get_current_object()
-    waiting_rows, waiting, waiting_as_of = inbox_list.waiting_list(user, as_of, per_page=PAGE_SIZE)
+    waiting_rows, waiting, waiting_as_of = inbox_list.waiting_list(
+        user, as_of, per_page=NATIONAL_SHOWN
+    )
     return render_template(
         "cooperations/national.html",
         provinsi_rows=provinsi_rows,
