@@ -20,6 +20,16 @@ def _at(api, kinds, today, stage_actions):
     return cid
 
 
+def _approve_loi(kd, cid: int, inbox: str):
+    """The kepala daerah's «Setujui» on the package of ``cid`` in the Kotak Masuk ``inbox``."""
+    package = inbox[inbox.index(f'id="paket-{cid}"') :]
+    version = re.search(r'name="expected_version" value="(\d+)"', package).group(1)
+    return kd.post(
+        f"/kerja-sama/{cid}/tindakan/loi_ditandatangani",
+        data={"csrf_token": csrf(inbox), "expected_version": version, "kembali": "beranda"},
+    )
+
+
 def test_tkksd_prepares_the_loi_and_the_kepala_daerah_only_approves(web, api, kinds, app):
     from sikd.core import clock
 
@@ -80,16 +90,7 @@ def test_tkksd_prepares_the_loi_and_the_kepala_daerah_only_approves(web, api, ki
         ).status_code
         == 404
     )
-    approved = kd.post(
-        f"/kerja-sama/{cid}/tindakan/loi_ditandatangani",
-        data={
-            "csrf_token": csrf(inbox),
-            "expected_version": re.search(r'name="expected_version" value="(\d+)"', package).group(
-                1
-            ),
-            "kembali": "beranda",
-        },
-    )
+    approved = _approve_loi(kd, cid, inbox)
     assert approved.status_code == 302 and approved.headers["Location"].endswith("/beranda")
     assert api("32.75", "tkksd").get(f"/api/v1/cooperations/{cid}").get_json()["stage"] == (
         "penyusunan_rencana"
@@ -211,18 +212,7 @@ def test_the_kepala_daerah_sees_the_most_urgent_packages_and_the_next_after_each
     assert ">2+</span>" in inbox
     hidden = (set(ids) - set(shown)).pop()
     assert f"/kerja-sama/{hidden}" in inbox  # still listed under Giliran Anda
-    package = inbox[inbox.index(f'id="paket-{shown[0]}"') :]
-    approved = kd.post(
-        f"/kerja-sama/{shown[0]}/tindakan/loi_ditandatangani",
-        data={
-            "csrf_token": csrf(inbox),
-            "expected_version": re.search(r'name="expected_version" value="(\d+)"', package).group(
-                1
-            ),
-            "kembali": "beranda",
-        },
-    )
-    assert approved.status_code == 302
+    assert _approve_loi(kd, shown[0], inbox).status_code == 302
     after = text(kd.get("/beranda"))
     now_shown = {int(i) for i in re.findall(r'id="paket-(\d+)"', after)}
     assert now_shown == set(ids) - {shown[0]} and 'id="paket-berikutnya"' not in after
