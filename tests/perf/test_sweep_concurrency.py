@@ -84,3 +84,74 @@ def test_two_sweepers_route_each_late_rencana_directly_exactly_once(
     # a third run finds nothing left to do
     again = sweep_deadlines(later)
     assert again.fired == [] and again.obsolete == 0
+
+
+def test_a_sweeper_skipping_a_row_another_holds_keeps_its_prepared_statements(
+    app, client, make_user, kinds
+):
+    """A due row that another sweeper holds is skipped: nothing written, the row left to its
+    holder, and the transaction ended by a commit, so the connection keeps the statements
+    psycopg prepared on it (a ROLLBACK makes psycopg forget them all, and two sweepers skip
+    each other's rows at every batch: every statement was then planned again)."""
+    from sqlalchemy import create_engine, text
+
+    from sikd.cooperations import sweep
+    from sikd.cooperations.models import Cooperation
+    from sikd.core import clock
+    from sikd.core.extensions import db
+    from sikd.deadlines.models import Deadline, DeadlineStatus
+    from sikd.tenancy.scope import system_scope, tenant_scope
+
+    def person(code, role):
+        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
+
+    people = {
+        "opd": person("32.75", "opd"),
+        "tkksd": person("32.75", "tkksd"),
+        "walikota": person("32.75", "kepala_daerah"),
+        "dprd": person("32.75", "sekretariat_dprd"),
+        "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
+        "kemlu": person("KEMLU", "kemlu_reviewer"),
+    }
+    cid = to_gubernur_with_rencana(people, kinds, clock.now().date())
+    later = clock.now() + timedelta(days=6)
+    with system_scope():
+        row = db.session.scalar(
+            select(Deadline).where(
+                Deadline.cooperation_id == cid, Deadline.status == DeadlineStatus.OPEN
+            )
+        )
+        deadline_id, tenant_id = row.id, row.tenant_id
+    db.session.rollback()
+    db.engine.dispose()  # one connection from here on: this test's
+    pid = db.session.scalar(text("select pg_backend_pid()"))
+    for _ in range(8):  # psycopg prepares a statement from its 6th run on a connection
+        with system_scope():
+            db.session.scalar(select(Cooperation.id).where(Cooperation.id == cid))
+        db.session.commit()
+    prepared = text("select count(*) from pg_prepared_statements")
+    assert db.session.scalar(prepared) > 0
+    db.session.commit()
+    holder = create_engine(db.engine.url)  # another sweeper, on its own connection
+    other = holder.connect()
+    try:
+        other.execute(text("select set_config('sikd.scope', 'system', true)"))
+        other.execute(text("select id from deadlines where id = :i for update"), {"i": deadline_id})
+        result = sweep.SweepResult()
+        with system_scope(), tenant_scope(tenant_id):
+            sweep._fire_one(deadline_id, later, result)
+        assert result.fired == [] and result.obsolete == 0
+        assert db.session.scalar(text("select pg_backend_pid()")) == pid
+        assert db.session.scalar(prepared) > 0
+        db.session.commit()
+    finally:
+        other.rollback()
+        other.close()
+        holder.dispose()
+    with system_scope():
+        assert db.session.get(Deadline, deadline_id).status == DeadlineStatus.OPEN
+    db.session.commit()
+    # once the other lets go, the row is applied, once
+    with system_scope(), tenant_scope(tenant_id):
+        sweep._fire_one(deadline_id, later, result)
+    assert [f.endswith(":rencana_di_gubernur:route_direct") for f in result.fired] == [True]
