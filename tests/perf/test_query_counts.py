@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sikd.core.clock import FixedClock
-from sikd.testing.journeys import SISTER_CITY, to_gubernur_with_rencana
+from sikd.testing.journeys import SISTER_CITY, journey_people, to_gubernur_with_rencana
 from sikd.testing.perf import counting, page_statements
 from sikd.testing.web import make_person
 
@@ -60,19 +60,8 @@ def test_queue_and_overdue_lists_ask_as_many_statements_for_4_submissions_as_for
     app, client, make_user, kinds, monkeypatch
 ):
     from sikd.core import clock
-    from sikd.testing import TEST_PASSWORD, ApiUser
 
-    def person(code, role):
-        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
-
-    people = {
-        "opd": person("32.75", "opd"),
-        "tkksd": person("32.75", "tkksd"),
-        "walikota": person("32.75", "kepala_daerah"),
-        "dprd": person("32.75", "sekretariat_dprd"),
-        "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
-        "kemlu": person("KEMLU", "kemlu_reviewer"),
-    }
+    people = journey_people(client, make_user)
     gubernur = app.test_client()
     from sikd.testing import login
 

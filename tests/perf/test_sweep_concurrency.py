@@ -10,8 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from sikd.testing import TEST_PASSWORD, ApiUser
-from sikd.testing.journeys import to_gubernur_with_rencana
+from sikd.testing.journeys import journey_people, to_gubernur_with_rencana
 
 
 def test_two_sweepers_route_each_late_rencana_directly_exactly_once(
@@ -27,17 +26,7 @@ def test_two_sweepers_route_each_late_rencana_directly_exactly_once(
     from sikd.core.extensions import db
     from sikd.tenancy.scope import system_scope
 
-    def person(code, role):
-        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
-
-    people = {
-        "opd": person("32.75", "opd"),
-        "tkksd": person("32.75", "tkksd"),
-        "walikota": person("32.75", "kepala_daerah"),
-        "dprd": person("32.75", "sekretariat_dprd"),
-        "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
-        "kemlu": person("KEMLU", "kemlu_reviewer"),
-    }
+    people = journey_people(client, make_user)
     today = clock.now().date()
     ids = [to_gubernur_with_rencana(people, kinds, today) for _ in range(6)]
     db.session.remove()
@@ -102,17 +91,7 @@ def test_a_sweeper_skipping_a_row_another_holds_keeps_its_prepared_statements(
     from sikd.deadlines.models import Deadline, DeadlineStatus
     from sikd.tenancy.scope import system_scope, tenant_scope
 
-    def person(code, role):
-        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
-
-    people = {
-        "opd": person("32.75", "opd"),
-        "tkksd": person("32.75", "tkksd"),
-        "walikota": person("32.75", "kepala_daerah"),
-        "dprd": person("32.75", "sekretariat_dprd"),
-        "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
-        "kemlu": person("KEMLU", "kemlu_reviewer"),
-    }
+    people = journey_people(client, make_user)
     cid = to_gubernur_with_rencana(people, kinds, clock.now().date())
     later = clock.now() + timedelta(days=6)
     with system_scope():

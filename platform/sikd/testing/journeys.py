@@ -31,6 +31,23 @@ def kinds():
     return effective_rulebook("32.75").as_dict()["document_kinds"]
 
 
+def journey_people(client, make_user) -> dict:
+    """The API users :func:`to_gubernur_with_rencana` takes, each a new account of its role."""
+    from sikd.testing import TEST_PASSWORD, ApiUser
+
+    def person(code, role):
+        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
+
+    return {
+        "opd": person("32.75", "opd"),
+        "tkksd": person("32.75", "tkksd"),
+        "walikota": person("32.75", "kepala_daerah"),
+        "dprd": person("32.75", "sekretariat_dprd"),
+        "sekjen": person("KEMENDAGRI", "sekjen_verifier"),
+        "kemlu": person("KEMLU", "kemlu_reviewer"),
+    }
+
+
 def stage_of(p, coop_id):
     return p["tkksd"].get(f"/api/v1/cooperations/{coop_id}").get_json()["stage"]
 
