@@ -151,9 +151,9 @@ NATIONAL_SHOWN = 20  # waiting rows on the national view (all of them: the Kotak
 @roles_required(*NATIONAL_ROLES)
 def national():
     """Kemendagri's national view: counts from the rollup the sweep keeps, the 20 most overdue
-    and the first 20 waiting for the Sekretariat Jenderal (all of them in the register and the
-    Kotak Masuk) (both from the ids the rollup keeps,
-    re-read live); a constant number of queries."""
+    and the first 20 waiting for the Sekretariat Jenderal (both from the ids the rollup keeps,
+    re-read live; all of them in the register and the Kotak Masuk); a constant number of
+    queries."""
     now = clock.now()
     as_of = rollup.ensure_fresh(now)
     counts = rollup.by_provinsi()
