@@ -3,8 +3,8 @@ the 100,000 a national viewer sees on every request.
 
 Read live, the list walks ``ix_cooperations_running_next_due_at`` and stops after
 :data:`LIMIT` rows, but row-level security's visibility check then hashes every grant of the
-viewer (Kemendagri's 100,000) once per request. So the rollup rebuild (:func:`sikd.cooperations.rollup.refresh_rollup`,
-same transaction, system scope) also keeps in ``viewer_overdue``, per national viewer (every
+viewer (Kemendagri's 100,000) once per request. So the rollup rebuild
+(:func:`sikd.cooperations.rollup.refresh_rollup`, same transaction, system scope) also keeps in ``viewer_overdue``, per national viewer (every
 tenant of kind ``kementerian``), the ids of the :data:`KEPT` most overdue cooperations it sees.
 The page re-reads live, by primary key, those rows and the running ones whose deadline passed
 since the rebuild (``next_due_at`` between the rebuild and now, a range of the same index), each
