@@ -1,16 +1,16 @@
 """The Pantauan Nasional's list of the most overdue cooperations, without finding them among
 the 100,000 a national viewer sees on every request.
 
-Read live, the list walks ``ix_cooperations_running_next_due_at`` and stops after
-:data:`LIMIT` rows, but row-level security's visibility check then hashes every grant of the
-viewer (Kemendagri's 100,000) once per request. So the rollup rebuild
-(:func:`sikd.cooperations.rollup.refresh_rollup`, same transaction, system scope) also keeps in ``viewer_overdue``, per national viewer (every
-tenant of kind ``kementerian``), the ids of the :data:`KEPT` most overdue cooperations it sees.
-The page re-reads live, by primary key, those rows and the running ones whose deadline passed
-since the rebuild (``next_due_at`` between the rebuild and now, a range of the same index), each
-under the viewer's visibility (application filter and row-level security, probed per row), and
-keeps those overdue now: their current state, a row settled since the rebuild is dropped, one
-overdue since is added.
+Read live, the list walks ``ix_cooperations_running_next_due_at`` and stops after :data:`LIMIT`
+rows, but row-level security's visibility check then hashes every grant of the viewer
+(Kemendagri's 100,000) once per request. So the rollup rebuild
+(:func:`sikd.cooperations.rollup.refresh_rollup`, same transaction, system scope) also keeps in
+``viewer_overdue``, per national viewer (every tenant of kind ``kementerian``), the ids of the
+:data:`KEPT` most overdue cooperations it sees. The page re-reads live, by primary key, those
+rows and the running ones whose deadline passed since the rebuild (``next_due_at`` between the
+rebuild and now, a range of the same index), each under the viewer's visibility (application
+filter and row-level security, probed per row), and keeps those overdue now: their current
+state, a row settled since the rebuild is dropped, one overdue since is added.
 
 Staleness bound: the list is the live one unless, since the last rebuild (at most
 :data:`sikd.cooperations.rollup.MAX_AGE` ago), a cooperation became visible to the viewer, or
