@@ -6,6 +6,7 @@ import pytest
 
 from sikd.rules import effective_rulebook
 from sikd.testing import TEST_PASSWORD, ApiUser
+from sikd.testing.journeys import journey_people
 
 
 @pytest.fixture
@@ -17,15 +18,5 @@ def kinds(app_ctx):
 def cast(client, make_user):
     """Kota Bekasi's people, the levels above it, and Kemlu."""
 
-    def api(code, role):
-        return ApiUser(client, make_user(code, [role]), TEST_PASSWORD)
-
-    return {
-        "opd": api("32.75", "opd"),
-        "tkksd": api("32.75", "tkksd"),
-        "walikota": api("32.75", "kepala_daerah"),
-        "dprd": api("32.75", "sekretariat_dprd"),
-        "gubernur": api("32", "gubernur_verifier"),
-        "sekjen": api("KEMENDAGRI", "sekjen_verifier"),
-        "kemlu": api("KEMLU", "kemlu_reviewer"),
-    }
+    gubernur = ApiUser(client, make_user("32", ["gubernur_verifier"]), TEST_PASSWORD)
+    return {**journey_people(client, make_user), "gubernur": gubernur}

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, g, has_request_context
 
 from sikd.core import clock
-from sikd.core.i18n import country_name, format_tanggal, rupiah
+from sikd.core.i18n import country_name, format_angka, format_tanggal, rupiah
 from sikd.core.plain import plain_basis
 from sikd.tenancy.models import TIMEZONES
 
@@ -229,6 +229,7 @@ def register_filters(bp: Blueprint) -> None:
         "tanggal_waktu": tanggal_waktu,
         "negara": country,
         "rupiah": rupiah,
+        "angka": format_angka,
         "humanize": humanize,
         "peran": role_label,
         "jenis": lambda c: TYPE_LABELS.get(c, c),
