@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import and_, select
 
@@ -28,6 +28,7 @@ from sikd.core import clock
 from sikd.core.extensions import db
 from sikd.routing.models import RoutingHop
 from sikd.tenancy.models import Tenant
+from sikd.web.query_args import page_number
 from sikd.workflow import engine
 from sikd.workflow.roles import NATIONAL_ROLES
 
@@ -111,7 +112,7 @@ QUEUE_PAGE_SIZE = 20  # each submission is a card with its two forms: the most u
 
 
 def gubernur_page(row_errors: dict[int, dict] | None = None, status: int = 200):
-    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    requested = page_number()
     items, total, _ = inbox_page(
         current_user, page=requested, per_page=QUEUE_PAGE_SIZE, level="provinsi"
     )

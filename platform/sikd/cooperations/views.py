@@ -35,6 +35,7 @@ from sikd.core.i18n import partner_countries
 from sikd.core.plain import plain_basis
 from sikd.rules.loader import effective_rulebook
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
+from sikd.web.query_args import page_number, whole_number
 from sikd.workflow.rulebook import Rulebook
 
 # --- Kotak Masuk ------------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def home():
     first, 50 a page: a Kota's TKKSD may have a thousand) and Dipantau (the running
     cooperations my instansi owns or was given, waiting for somebody else: the ten nearest
     deadlines, all of them on :func:`watching`)."""
-    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    requested = page_number()
     items, total, late = inbox_page(current_user, page=requested, per_page=PAGE_SIZE)
     paging = pager(total, requested)
     watch, watch_total = watched(current_user, limit=WATCH_SHOWN)
@@ -77,7 +78,7 @@ def home():
 def watching():
     """Dipantau in full: the running cooperations my instansi owns or was given that wait for
     somebody else, overdue first, then by due date, 50 a page (past the last: the last)."""
-    requested = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    requested = page_number()
     rows, total = watched(current_user, limit=PAGE_SIZE, offset=(requested - 1) * PAGE_SIZE)
     paging = pager(total, requested, PAGE_SIZE)
     if total and not rows:
@@ -101,7 +102,7 @@ def _register_args() -> dict[str, Any]:
         value = (request.args.get(key) or "").strip()
         if value:
             args[key] = value
-    year = request.args.get("year", type=int)
+    year = whole_number("year")
     if year:
         args["year"] = year
     if request.args.get("overdue") == "1":
@@ -110,7 +111,7 @@ def _register_args() -> dict[str, Any]:
         code, problem = forms.country_code(args["partner_country"])
         args["partner_country"] = code or "??"  # an unknown country matches nothing
         args["country_problem"] = problem
-    args["page"] = max(request.args.get("page", 1, type=int) or 1, 1)
+    args["page"] = page_number("page")
     args["per_page"] = 25
     return args
 

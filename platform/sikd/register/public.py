@@ -29,6 +29,7 @@ from sikd.tenancy.scope import scoped, system_scope
 from sikd.web.filters import STATUS_LABELS, TYPE_LABELS
 from sikd.web.panels import public_panels_context
 from sikd.web.public_cache import cached_page, public_changed, public_limit
+from sikd.web.query_args import page_number
 
 bp = Blueprint("public_register", __name__, template_folder="templates")
 
@@ -132,7 +133,7 @@ def _hidden_search_leak(rows, hidden, q: str) -> list:
 @limiter.limit(public_limit)
 def public_list():
     def render() -> str:
-        page = max(request.args.get("halaman", 1, type=int) or 1, 1)
+        page = page_number()
         with system_scope():
             hidden = _hidden()
             query = _filtered(request.args).order_by(

@@ -25,6 +25,7 @@ from sikd.register.columns import IMPORT_FIELDS, REQUIRED
 from sikd.register.export import XLSX, chunks, csv_lines, iter_register, register_xlsx
 from sikd.register.models import ImportStatus
 from sikd.web.panels import detail_panel
+from sikd.web.query_args import whole_number
 
 bp = Blueprint(
     "register",
@@ -44,7 +45,7 @@ def register_args() -> dict[str, Any]:
         value = (request.args.get(key) or "").strip()
         if value:
             args[key] = value
-    year = request.args.get("year", type=int)
+    year = whole_number("year")
     if year:
         args["year"] = year
     if request.args.get("overdue") == "1":
