@@ -28,6 +28,13 @@ def test_budget_recorded_and_shown_on_the_dashboards(app, web, cooperation_at):
         data={"csrf_token": token, "tahun": "2026", "sumber": "apbd", "jumlah": "sembilan juta"},
     )
     assert bad.status_code == 422 and "angka saja" in text(bad)
+    for field in ("jumlah", "penerima_manfaat"):  # more digits than the column holds
+        huge = tkksd.post(
+            f"/kerja-sama/{running.id}/biaya",
+            data={"csrf_token": token, "tahun": "2026", "sumber": "apbd", "jumlah": "1",
+                  field: "9" * 25},
+        )  # fmt: skip
+        assert huge.status_code == 422 and "terlalu besar" in text(huge), field
     page = text(tkksd.get(f"/kerja-sama/{running.id}"))
     assert "150.000.000" in page and "Dana mitra" in page and "Pertukaran 40 pelajar" in page
     dashboard = text(tkksd.get("/kerja-sama/dasbor"))

@@ -36,12 +36,18 @@ def budgets_of(coop: Cooperation) -> list[CooperationBudget]:
     )
 
 
+LARGEST = {"jumlah": 2**63 - 1, "penerima_manfaat": 2**31 - 1}  # their columns' types
+
+
 def _number(value: Any, field: str, label: str, errors: dict[str, list[str]]) -> int | None:
     text = str(value or "").strip().replace(".", "").replace(" ", "")
     if not text:
         return None
     if not text.isdigit():
         errors[field] = [f"{label} ditulis dengan angka saja, mis. 150000000."]
+        return None
+    if int(text) > LARGEST.get(field, 2**31 - 1):  # beyond the column: a typo, not a 500
+        errors[field] = [f"{label} terlalu besar; periksa jumlah digitnya."]
         return None
     return int(text)
 
